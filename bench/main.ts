@@ -1,0 +1,154 @@
+/**
+ * `npm run bench`: Turbine against BullMQ and bee-queue, same machine, same private Redis, same
+ * run. See bench/README.md for what each scenario measures.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { aggregate } from './aggregate.js';
+import { killAllChildren } from './children.js';
+import { formatNumber } from './format.js';
+import { describeMachine, machineInfo } from './machine.js';
+import { describeError } from './protocol.js';
+import { BenchRedis } from './redis.js';
+import { writeReport } from './report.js';
+import { runPlan, type RunRecord } from './runner.js';
+import { resolveScale } from './scale.js';
+import { allCases, selectCases } from './scenarios/index.js';
+import type { BenchCase } from './scenarios/types.js';
+import { isSystemName, loadSystem } from './systems/index.js';
+import { SYSTEM_NAMES, type CreateSystem, type SystemName } from './systems/types.js';
+
+const csv = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+
+const program = new Command()
+  .name('npm run bench --')
+  .description('Compare Turbine with BullMQ and bee-queue on a private redis-server.')
+  .option('--quick', 'tiny N (500) and 1 repetition: a smoke run in well under a minute', false)
+  .option('--only <names>', 'comma-separated scenarios or case ids (see --list)', csv, [])
+  .option('--systems <names>', `comma-separated subset of ${SYSTEM_NAMES.join(',')}`, csv)
+  .option('--reps <n>', 'repetitions per case (default 3, quick 1)', positiveInt)
+  .option('--tasks <n>', 'N, tasks per throughput run (default 50000, quick 500)', positiveInt)
+  .option('--list', 'print the scenarios and cases, then exit', false)
+  .parse();
+
+interface Flags {
+  quick: boolean;
+  only: string[];
+  systems?: string[];
+  reps?: number;
+  tasks?: number;
+  list: boolean;
+}
+
+/**
+ * Loads each adapter and opens and closes one connection. A system whose module does not load
+ * (Turbine while src/ is being written) is skipped without failing the run; one that loads but
+ * cannot connect is skipped and fails it.
+ */
+async function probeSystems(names: SystemName[], redis: BenchRedis) {
+  const loaded = new Map<SystemName, CreateSystem>();
+  const skipped = new Map<SystemName, string>();
+  let failed = false;
+  for (const name of names) {
+    let create: CreateSystem;
+    try {
+      create = await loadSystem(name);
+    } catch (error) {
+      skipped.set(name, `adapter did not load: ${describeError(error).split('\n')[0]}`);
+      continue;
+    }
+    try {
+      await (await create(redis.target, 'producer')).close();
+      loaded.set(name, create);
+    } catch (error) {
+      skipped.set(name, `could not connect: ${describeError(error).split('\n')[0]}`);
+      failed = true;
+    }
+  }
+  await redis.flushAll();
+  return { loaded, skipped, failed };
+}
+
+function progressLine(record: RunRecord, benchCase: BenchCase | undefined, progress: string): string {
+  const head = `[${progress}] ${record.case.padEnd(12)} ${record.system.padEnd(9)} rep ${record.rep}`;
+  if (record.error) return `${head}  FAILED: ${record.error.split('\n')[0]}`;
+  const metrics = (benchCase?.metrics ?? [])
+    .map((m) => `${m.label} ${formatNumber(record.metrics[m.key] ?? Number.NaN)}`)
+    .join(', ');
+  return `${head}  ${metrics}  (${(record.durationMs / 1000).toFixed(1)} s)`;
+}
+
+async function main(flags: Flags): Promise<number> {
+  const scale = resolveScale(flags);
+  const cases = selectCases(allCases(scale), flags.only);
+  if (flags.list) {
+    for (const c of cases) console.log(`${c.scenario.padEnd(11)} ${c.id.padEnd(12)} ${c.title}`);
+    return 0;
+  }
+  const requested = flags.systems ?? [...SYSTEM_NAMES];
+  const unknown = requested.filter((name) => !isSystemName(name));
+  if (unknown.length > 0) throw new Error(`unknown system ${unknown.join(', ')}; known: ${SYSTEM_NAMES.join(', ')}`);
+
+  const started = Date.now();
+  const runId = new Date(started).toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const redis = await BenchRedis.start();
+  const stop = (): void => {
+    killAllChildren();
+    void redis.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop).once('SIGTERM', stop);
+  try {
+    const machine = await machineInfo(redis, scale.ceilingRequests);
+    console.log(describeMachine(machine).join('\n'));
+    const { loaded, skipped, failed: probeFailed } = await probeSystems(requested as SystemName[], redis);
+    for (const [system, why] of skipped) console.log(`skipping ${system}: ${why}`);
+    if (loaded.size === 0) throw new Error('no system could be loaded');
+    const systems = [...loaded.keys()];
+    console.log(
+      `N = ${scale.tasks}, ${scale.reps} rep(s), ${cases.length} case(s), systems ${systems.join(', ')}, redis port ${redis.target.port}\n`,
+    );
+
+    const records = await runPlan({
+      runId,
+      cases,
+      systems: loaded,
+      scale,
+      redis,
+      onRecord: (record, progress) =>
+        console.log(progressLine(record, cases.find((c) => c.id === record.case), progress)),
+    });
+    const rows = aggregate(records, cases, systems);
+    const { textTable } = await import('./table.js');
+    console.log(`\n${textTable(rows, systems)}\n`);
+    const files = writeReport({
+      runId,
+      command: ['npm run bench --', ...process.argv.slice(2)].join(' '),
+      durationMs: Date.now() - started,
+      scale,
+      filtered: flags.only.length > 0 || flags.systems !== undefined,
+      machine,
+      systems,
+      skipped,
+      records,
+      rows,
+    });
+    console.log(`wrote ${files.join(', ')}`);
+    const failures = records.filter((r) => r.error !== undefined);
+    for (const r of failures) console.error(`\n${r.system} failed in ${r.case} rep ${r.rep}:\n${r.error}`);
+    return failures.length > 0 || probeFailed ? 1 : 0;
+  } finally {
+    killAllChildren();
+    await redis.stop();
+  }
+}
+
+try {
+  process.exitCode = await main(program.opts<Flags>());
+} catch (error) {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

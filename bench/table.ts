@@ -1,0 +1,48 @@
+/** The results table, as aligned text for stdout and as Markdown for the report. */
+import type { ResultRow } from './aggregate.js';
+import { formatNumber, formatRatio } from './format.js';
+import type { SystemName } from './systems/types.js';
+
+function header(systems: SystemName[]): string[] {
+  const peers = systems.includes('turbine') ? systems.filter((s) => s !== 'turbine') : [];
+  return ['case', 'metric', ...systems, ...peers.map((peer) => `turbine/${peer}`)];
+}
+
+/** Median, with the min–max spread when there was more than one repetition. */
+function cell(row: ResultRow, system: SystemName): string {
+  const summary = row.summaries.get(system);
+  if (!summary) return '–';
+  const median = formatNumber(summary.median);
+  if (summary.count < 2) return median;
+  return `${median} (${formatNumber(summary.min)}–${formatNumber(summary.max)})`;
+}
+
+function body(rows: ResultRow[], systems: SystemName[]): string[][] {
+  const peers = systems.includes('turbine') ? systems.filter((s) => s !== 'turbine') : [];
+  return rows.map((row, i) => [
+    // The case name only on its first metric, so each case reads as one block.
+    rows[i - 1]?.benchCase === row.benchCase ? '' : row.benchCase.id,
+    `${row.metric.label} ${row.metric.better === 'higher' ? '↑' : '↓'}`,
+    ...systems.map((system) => cell(row, system)),
+    ...peers.map((peer) => formatRatio(row.turbineRatios.get(peer))),
+  ]);
+}
+
+export function textTable(rows: ResultRow[], systems: SystemName[]): string {
+  const lines = [header(systems), ...body(rows, systems)];
+  const widths = lines[0]?.map((_, col) => Math.max(...lines.map((line) => (line[col] ?? '').length))) ?? [];
+  const render = (line: string[]): string =>
+    line
+      .map((text, col) => (col < 2 ? text.padEnd(widths[col] ?? 0) : text.padStart(widths[col] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const [head, ...rest] = lines;
+  const rule = widths.map((w) => '─'.repeat(w)).join('  ');
+  return [render(head ?? []), rule, ...rest.map(render)].join('\n');
+}
+
+export function markdownTable(rows: ResultRow[], systems: SystemName[]): string {
+  const head = header(systems);
+  const align = head.map((_, col) => (col < 2 ? ':--' : '--:'));
+  return [head, align, ...body(rows, systems)].map((line) => `| ${line.join(' | ')} |`).join('\n');
+}

@@ -1,0 +1,210 @@
+import type { Delivery, Settlement } from '../brokers/broker.js';
+import { buildDlqEntry } from '../dlq/build-dlq-entry.js';
+import { serializeError } from '../errors/serialize-error.js';
+import { TaskRevokedError } from '../errors/task-revoked-error.js';
+import { UnknownTaskError } from '../errors/unknown-task-error.js';
+import type { TaskEventBase, WorkerEvents } from '../events/worker-events.js';
+import { taskContextStorage, type TaskContext } from '../app/current-task.js';
+import type { Envelope } from '../protocol/envelope.js';
+import { outcomeRecord, type RunFacts } from './outcome-records.js';
+import { backoffMs, permanentReason } from './retry-policy.js';
+import { AttemptInterrupted, runWithLimits, type LimitedRun } from './run-with-limits.js';
+import type { TaskDefinition, TaskRegistry } from './task-registry.js';
+
+/** A typed event ready to be emitted once its settlement is stored. */
+export type PendingEvent = {
+  [E in keyof WorkerEvents]: { name: E; payload: WorkerEvents[E] };
+}[keyof WorkerEvents];
+
+/** How one delivery ends: what to store, and what to announce after. */
+export interface Verdict {
+  settlement: Settlement;
+  event?: PendingEvent;
+}
+
+/** What the executor needs from its worker. */
+export interface ExecutorEnv {
+  workerId: string;
+  registry: TaskRegistry;
+  defaultResultTtlMs: number;
+  clock: () => number;
+  markStarted(delivery: Delivery, startedAt: number): void;
+  emit: <E extends keyof WorkerEvents>(name: E, payload: WorkerEvents[E]) => void;
+}
+
+/** A delivery being run: the worker keeps it to interrupt it on revoke or shutdown. */
+export interface Attempt {
+  delivery: Delivery;
+  controller: AbortController;
+  run?: LimitedRun;
+}
+
+/**
+ * Decides deliveries that must not run: poisoned, undecodable, unknown task, revoked, expired.
+ * Returns undefined for a delivery that should run.
+ */
+export function triage(delivery: Delivery, env: ExecutorEnv): Verdict | undefined {
+  const now = env.clock();
+  const envelope = delivery.envelope;
+  if (delivery.poisoned) {
+    const message = `delivered ${delivery.deliveries} times without an outcome (its worker died each time)`;
+    return deadVerdict(delivery, { name: 'MaxDeliveriesExceeded', message }, 'max deliveries exceeded', env);
+  }
+  if (!envelope) {
+    const message = delivery.problem ?? 'message could not be decoded';
+    return deadVerdict(delivery, { name: 'MalformedMessageError', message }, 'undecodable message', env);
+  }
+  if (delivery.revoked) return revokedVerdict(delivery, envelope, 'revoked', env, now);
+  if (envelope.expires !== undefined && envelope.expires <= now) {
+    return revokedVerdict(delivery, envelope, 'expired', env, now);
+  }
+  if (!env.registry.has(envelope.name)) {
+    const error = new UnknownTaskError(
+      `no task named "${envelope.name}" is registered on worker ${env.workerId}`,
+    );
+    return deadVerdict(delivery, serializeError(error), 'unknown task', env);
+  }
+  return undefined;
+}
+
+/** Runs one attempt of a task and decides its settlement. */
+export async function execute(
+  attempt: Attempt,
+  definition: TaskDefinition,
+  env: ExecutorEnv,
+): Promise<Verdict> {
+  const { delivery, controller } = attempt;
+  const envelope = delivery.envelope!;
+  const startedAt = env.clock();
+  env.markStarted(delivery, startedAt);
+  const base = eventBase(delivery, envelope);
+  env.emit('task:started', { ...base, startedAt });
+  const context: TaskContext = {
+    id: envelope.id,
+    name: envelope.name,
+    attempt: envelope.attempt,
+    retries: envelope.attempt - 1,
+    queue: delivery.queue,
+    tenantId: envelope.tenantId,
+    headers: envelope.headers ?? {},
+    signal: controller.signal,
+    progress: (progress) => env.emit('task:progress', { ...base, progress }),
+  };
+  const options = definition.options;
+  attempt.run = runWithLimits(
+    () => taskContextStorage.run(context, () => definition.func(...(envelope.args as never[]))),
+    controller,
+    { timeoutMs: options.timeoutMs, softTimeoutMs: options.softTimeoutMs, taskName: envelope.name },
+  );
+  const ttlMs = envelope.resultTtlMs ?? options.resultTtlMs;
+  const facts = { attempts: envelope.attempt, ttlMs, workerId: env.workerId, startedAt };
+  try {
+    const value = await attempt.run.outcome;
+    const finishedAt = env.clock();
+    const stored: RunFacts = { ...facts, state: 'SUCCESS', finishedAt };
+    if (options.storeResult) stored.result = value;
+    return {
+      settlement: { kind: 'complete', delivery, record: outcomeRecord(delivery, stored) },
+      event: {
+        name: 'task:succeeded',
+        payload: { ...base, result: value, startedAt, finishedAt, durationMs: finishedAt - startedAt },
+      },
+    };
+  } catch (thrown) {
+    return failureVerdict(delivery, envelope, definition, thrown, { ...facts, finishedAt: env.clock() }, env);
+  }
+}
+
+function failureVerdict(
+  delivery: Delivery,
+  envelope: Envelope,
+  definition: TaskDefinition,
+  thrown: unknown,
+  facts: Omit<RunFacts, 'state'>,
+  env: ExecutorEnv,
+): Verdict {
+  if (thrown instanceof AttemptInterrupted) {
+    if (thrown.reason instanceof TaskRevokedError)
+      return revokedVerdict(delivery, envelope, 'revoked', env, facts.finishedAt);
+    return { settlement: { kind: 'release', delivery } };
+  }
+  const error = serializeError(thrown);
+  const base = eventBase(delivery, envelope);
+  const refusal = permanentReason(thrown, definition.options);
+  if (!refusal && envelope.attempt <= envelope.maxRetries) {
+    const retryAt = facts.finishedAt + backoffMs(envelope.attempt, definition.options);
+    const next: Envelope = { ...envelope, attempt: envelope.attempt + 1 };
+    const record = outcomeRecord(delivery, { ...facts, state: 'RETRY', error });
+    return {
+      settlement: { kind: 'retry', delivery, envelope: next, dueAt: retryAt, record },
+      event: { name: 'task:retried', payload: { ...base, error, retryAt } },
+    };
+  }
+  const reason = refusal ?? 'retries exhausted';
+  const record = outcomeRecord(delivery, { ...facts, state: 'FAILURE', error });
+  const entry = buildDlqEntry(delivery, error, reason, facts.finishedAt);
+  return {
+    settlement: { kind: 'dead', delivery, entry, record },
+    event: { name: 'task:failed', payload: { ...base, error, reason, finishedAt: facts.finishedAt } },
+  };
+}
+
+function deadVerdict(
+  delivery: Delivery,
+  error: { name: string; message: string; stack?: string },
+  reason: string,
+  env: ExecutorEnv,
+): Verdict {
+  const finishedAt = env.clock();
+  const ttlMs = delivery.envelope?.resultTtlMs ?? env.defaultResultTtlMs;
+  const attempts = delivery.envelope?.attempt ?? 0;
+  const record = outcomeRecord(delivery, {
+    state: 'FAILURE',
+    error,
+    attempts,
+    ttlMs,
+    workerId: env.workerId,
+    finishedAt,
+  });
+  const entry = buildDlqEntry(delivery, error, reason, finishedAt);
+  const event: PendingEvent | undefined = delivery.envelope && {
+    name: 'task:failed',
+    payload: { ...eventBase(delivery, delivery.envelope), error, reason, finishedAt },
+  };
+  return event
+    ? { settlement: { kind: 'dead', delivery, entry, record }, event }
+    : { settlement: { kind: 'dead', delivery, entry, record } };
+}
+
+function revokedVerdict(
+  delivery: Delivery,
+  envelope: Envelope,
+  reason: string,
+  env: ExecutorEnv,
+  finishedAt: number,
+): Verdict {
+  const ttlMs = envelope.resultTtlMs ?? env.defaultResultTtlMs;
+  const record = outcomeRecord(delivery, {
+    state: 'REVOKED',
+    reason,
+    attempts: envelope.attempt - 1,
+    ttlMs,
+    workerId: env.workerId,
+    finishedAt,
+  });
+  return {
+    settlement: { kind: 'complete', delivery, record },
+    event: { name: 'task:revoked', payload: { ...eventBase(delivery, envelope), reason } },
+  };
+}
+
+function eventBase(delivery: Delivery, envelope: Envelope): TaskEventBase {
+  const base: TaskEventBase = {
+    id: delivery.id,
+    name: envelope.name,
+    queue: delivery.queue,
+    attempt: envelope.attempt,
+  };
+  if (envelope.tenantId !== undefined) base.tenantId = envelope.tenantId;
+  return base;
+}

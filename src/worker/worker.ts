@@ -1,0 +1,259 @@
+import { EventEmitter } from 'node:events';
+import type { Broker, Delivery, Unsubscribe } from '../brokers/broker.js';
+import type { ResultBackend } from '../backends/result-backend.js';
+import { TaskRevokedError } from '../errors/task-revoked-error.js';
+import { TurbineError } from '../errors/turbine-error.js';
+import type { WorkerEvents, WorkerListener } from '../events/worker-events.js';
+import { abortableSleep } from '../util/abortable-sleep.js';
+import { withDeadline } from '../util/with-deadline.js';
+import { execute, triage, type Attempt, type ExecutorEnv, type Verdict } from './executor.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { Settler } from './settler.js';
+import type { TaskRegistry } from './task-registry.js';
+import type { ResolvedWorkerOptions } from './worker-options.js';
+import { installSignalHandlers } from './shutdown.js';
+
+/** Longest an idle worker blocks before looking again on its own. */
+const IDLE_WAIT_MS = 5_000;
+const ERROR_BACKOFF_MS = [50, 100, 250, 500, 1_000, 2_000];
+/** Bound on each broker call made while stopping, so stop() returns even when the broker is gone. */
+const STOP_STEP_MS = 2_000;
+
+class ShutdownInterrupt extends TurbineError {
+  override readonly code: string = 'SHUTDOWN';
+}
+
+/**
+ * Runs tasks from one or more queues: claims messages in batches (up to free slots + prefetch),
+ * runs them with their limits, settles outcomes in batches, keeps leases alive with one heartbeat,
+ * and stops gracefully (SPEC §4).
+ * @example
+ * const worker = app.worker({ queues: ['default'], concurrency: 16 });
+ * worker.on('task:failed', (e) => console.error(e.name, e.error.message));
+ * await worker.start();
+ */
+export class Worker {
+  readonly id: string;
+  private readonly emitter = new EventEmitter();
+  private readonly buffer: Delivery[] = [];
+  private readonly running = new Map<string, Attempt>();
+  private readonly settler: Settler;
+  private readonly leases: LeaseKeeper;
+  private readonly env: ExecutorEnv;
+  private readonly stopSignal = new AbortController();
+  private slotFreed: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private unsubscribe: Unsubscribe | undefined;
+  private removeSignalHandlers: (() => void) | undefined;
+  private loopAlive = false;
+
+  /** @internal Use `app.worker()`. */
+  constructor(
+    private readonly broker: Broker,
+    backend: ResultBackend,
+    registry: TaskRegistry,
+    readonly options: ResolvedWorkerOptions,
+  ) {
+    this.id = options.workerId;
+    this.emitter.on('error', () => {});
+    const onError = (error: Error): void => this.emit('worker:error', { error });
+    this.settler = new Settler(broker, backend, onError);
+    this.leases = new LeaseKeeper(broker, options.leaseMs, () => this.held(), onError);
+    this.env = {
+      workerId: this.id,
+      registry,
+      defaultResultTtlMs: options.defaultResultTtlMs,
+      clock: Date.now,
+      markStarted: (delivery, startedAt) => {
+        broker.markStarted(delivery, this.id, startedAt).catch(onError);
+      },
+      emit: (name, payload) => this.emit(name, payload),
+    };
+  }
+
+  /** Subscribes to a local event. */
+  on<E extends keyof WorkerEvents>(event: E, listener: WorkerListener<E>): this {
+    this.emitter.on(event, listener);
+    return this;
+  }
+
+  /** Unsubscribes a listener. */
+  off<E extends keyof WorkerEvents>(event: E, listener: WorkerListener<E>): this {
+    this.emitter.off(event, listener);
+    return this;
+  }
+
+  /** Subscribes for one event. */
+  once<E extends keyof WorkerEvents>(event: E, listener: WorkerListener<E>): this {
+    this.emitter.once(event, listener);
+    return this;
+  }
+
+  /** True while the consumer loop is alive and the broker connection usable. */
+  isHealthy(): boolean {
+    return this.loopAlive && this.broker.isHealthy();
+  }
+
+  /** Tasks running now. */
+  get activeCount(): number {
+    return this.running.size;
+  }
+
+  /** Starts consuming; resolves once the worker listens for revocations and its loop runs. */
+  async start(): Promise<void> {
+    if (this.loop) throw new TurbineError(`worker ${this.id} was already started`);
+    this.unsubscribe = await this.broker.subscribeControl((message) => {
+      if (message.kind === 'revoke') this.revokeLocal(message.id);
+    });
+    this.leases.start();
+    this.loopAlive = true;
+    this.loop = this.consume().finally(() => {
+      this.loopAlive = false;
+    });
+    if (this.options.handleSignals) this.removeSignalHandlers = installSignalHandlers(() => this.stop());
+    this.emit('worker:started', { workerId: this.id, queues: this.options.queues });
+  }
+
+  /**
+   * Stops gracefully: no new fetches, unstarted prefetched messages go back to the queue at once,
+   * running tasks may finish until `shutdownTimeout`, the rest are interrupted and given back.
+   * Always returns, even when the broker is unreachable.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.removeSignalHandlers?.();
+    this.stopSignal.abort();
+    this.wakeLoop();
+    const unstarted = this.buffer.splice(0);
+    const released = unstarted.length;
+    const releasing = Promise.all(
+      unstarted.map((delivery) => this.settler.add({ kind: 'release', delivery })),
+    );
+    await withDeadline(releasing, STOP_STEP_MS, undefined);
+    await withDeadline(this.loop ?? Promise.resolve(), STOP_STEP_MS, undefined);
+    await this.waitForRunning(this.options.shutdownTimeoutMs);
+    for (const attempt of this.running.values()) {
+      attempt.run?.interrupt(new ShutdownInterrupt(`worker ${this.id} stopped before the task finished`));
+    }
+    await this.waitForRunning(STOP_STEP_MS);
+    const drained = await withDeadline(
+      this.settler.drain().then(() => true),
+      STOP_STEP_MS,
+      false,
+    );
+    if (!drained) this.settler.giveUp();
+    this.leases.stop();
+    await withDeadline(this.unsubscribe?.() ?? Promise.resolve(), STOP_STEP_MS, undefined);
+    this.emit('worker:stopped', { workerId: this.id, released });
+  }
+
+  private async waitForRunning(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.running.size > 0 && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.slotFreed = resolve;
+        setTimeout(resolve, Math.min(100, deadline - Date.now())).unref();
+      });
+    }
+  }
+
+  private async consume(): Promise<void> {
+    const { concurrency, prefetch, queues, leaseMs, maxDeliveries } = this.options;
+    let failures = 0;
+    while (!this.stopSignal.signal.aborted) {
+      const capacity = concurrency - this.running.size + prefetch - this.buffer.length;
+      if (capacity <= 0) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      try {
+        const claimed = await this.broker.claim({
+          queues,
+          max: capacity,
+          workerId: this.id,
+          leaseMs,
+          maxDeliveries,
+        });
+        failures = 0;
+        if (this.stopSignal.signal.aborted) {
+          await Promise.all(
+            claimed.deliveries.map((delivery) => this.settler.add({ kind: 'release', delivery })),
+          );
+          break;
+        }
+        this.buffer.push(...claimed.deliveries);
+        this.pump();
+        if (claimed.deliveries.length < capacity) {
+          const until = Math.min(claimed.nextWakeAt ?? Infinity, Date.now() + IDLE_WAIT_MS);
+          await this.broker.waitForWork(queues, until, this.stopSignal.signal);
+        }
+      } catch (error) {
+        this.emit('worker:error', { error: error as Error });
+        const pause = ERROR_BACKOFF_MS[Math.min(failures++, ERROR_BACKOFF_MS.length - 1)]!;
+        await abortableSleep(pause, this.stopSignal.signal);
+      }
+    }
+  }
+
+  /** Starts buffered deliveries while slots are free. */
+  private pump(): void {
+    while (this.running.size < this.options.concurrency && this.buffer.length > 0) {
+      void this.process(this.buffer.shift()!);
+    }
+  }
+
+  private async process(delivery: Delivery): Promise<void> {
+    const attempt: Attempt = { delivery, controller: new AbortController() };
+    this.running.set(delivery.id, attempt);
+    let verdict: Verdict;
+    try {
+      const early = triage(delivery, this.env);
+      const definition = this.env.registry.get(delivery.envelope?.name ?? '');
+      verdict = early ?? (await execute(attempt, definition!, this.env));
+    } catch (error) {
+      // The executor itself failed (a bug, not the task): give the message back rather than lose it.
+      this.emit('worker:error', { error: error as Error });
+      verdict = { settlement: { kind: 'release', delivery } };
+    }
+    this.running.delete(delivery.id);
+    this.pump();
+    this.wakeLoop();
+    await this.settler.add(verdict.settlement);
+    if (verdict.event) this.emit(verdict.event.name, verdict.event.payload as never);
+  }
+
+  private revokeLocal(id: string): void {
+    const running = this.running.get(id);
+    if (running) {
+      const reason = new TaskRevokedError(id);
+      if (running.run) running.run.interrupt(reason);
+      else running.controller.abort(reason);
+      return;
+    }
+    const waiting = this.buffer.find((delivery) => delivery.id === id);
+    if (waiting) waiting.revoked = true;
+  }
+
+  private held(): Delivery[] {
+    return [
+      ...this.buffer,
+      ...[...this.running.values()].map((attempt) => attempt.delivery),
+      ...this.settler.heldDeliveries(),
+    ];
+  }
+
+  private wakeLoop(): void {
+    const wake = this.slotFreed;
+    this.slotFreed = undefined;
+    wake?.();
+  }
+
+  private emit<E extends keyof WorkerEvents>(name: E, payload: WorkerEvents[E]): void {
+    if (this.emitter.listenerCount(name) > 0) this.emitter.emit(name, payload);
+  }
+}
