@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { applyMigrations } from './migrations.js';
+
+/** How long a connection waits for another process's write lock before failing (SQLITE_BUSY). */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens (creating it and its folder when needed) the database file shared by the SQLite broker
+ * and result backend: WAL so readers never block the writer, `synchronous=NORMAL` (durable at
+ * each checkpoint, and a power loss can only drop the last commits, never corrupt), a busy
+ * timeout so processes queue for the write lock, and the schema migrated to the latest version.
+ * @throws Error from SQLite when the file cannot be opened or migrated.
+ */
+export function openSqliteDatabase(path: string): Database.Database {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  try {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    enableWal(db);
+    db.pragma('synchronous = NORMAL');
+    applyMigrations(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/**
+ * Switching a new file to WAL needs an exclusive lock, and SQLite reports contention on it
+ * without calling the busy handler, so two processes opening a fresh file at once retry here.
+ */
+function enableWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + Math.random() * 20);
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { TaskFailedError } from '../../src/index.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { brokerTargets } from './broker-targets.js';
+import { uniqueQueue, useBroker } from './use-broker.js';
+
+describe.each(brokerTargets)('bad input on $name', (target) => {
+  const { makeApp, handle } = useBroker(target);
+
+  it('sends an unknown task name to the DLQ and keeps serving', async () => {
+    const producer = makeApp();
+    const consumer = makeApp();
+    const queue = uniqueQueue();
+    const ghost = producer.task('ghost', { queue }, async () => 'never');
+    const known = consumer.task('known', { queue }, async () => 'served');
+    await consumer.worker({ queues: [queue] }).start();
+    const r = await ghost.delay();
+    const failure = (await r.get({ timeout: '10s' }).catch((e: unknown) => e)) as TaskFailedError;
+    expect(failure.remote.name).toBe('UnknownTaskError');
+    expect(await consumer.dlq.get(r.id)).toMatchObject({ name: 'ghost', reason: 'unknown task' });
+    expect(await (await known.delay()).get({ timeout: '10s' })).toBe('served');
+  });
+
+  it('sends garbage written straight into the queue to the DLQ and keeps serving', async () => {
+    const app = makeApp();
+    const queue = uniqueQueue();
+    const echo = app.task('echo', { queue }, async (text: string) => text);
+    await app.worker({ queues: [queue] }).start();
+    await handle().injectRaw(queue, 'garbage-1', '\u0000\u00ff{not json');
+    await handle().injectRaw(queue, 'garbage-2', '{"v":1,"id":"garbage-2"}');
+    await handle().injectRaw(queue, 'orphan-id', null);
+    await waitFor(async () => (await app.dlq.stats())[queue] === 3, 'three DLQ entries');
+    const entries = await app.dlq.list({ queue });
+    expect(entries.map((e) => e.reason)).toEqual([
+      'undecodable message',
+      'undecodable message',
+      'undecodable message',
+    ]);
+    expect(entries.find((e) => e.id === 'garbage-1')!.raw).toContain('{not json');
+    expect(entries.find((e) => e.id === 'orphan-id')!.error.message).toMatch(/no envelope/);
+    expect(await (await echo.delay('still here')).get({ timeout: '10s' })).toBe('still here');
+  });
+});
