@@ -18,6 +18,7 @@ export type { TaskOptions, ApplyOptions, ResolvedTaskOptions, ErrorClass } from 
 export type { Duration } from './protocol/duration.js';
 export type { TaskState } from './protocol/task-state.js';
 export type { Envelope } from './protocol/envelope.js';
+export type { QueueStats } from './brokers/broker.js';
 export { TurbineError } from './errors/turbine-error.js';
 export { PermanentError } from './errors/permanent-error.js';
 export { TransientError } from './errors/transient-error.js';

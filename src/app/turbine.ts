@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Broker, EnqueueOutcome, OutgoingMessage } from '../brokers/broker.js';
+import type { Broker, EnqueueOutcome, OutgoingMessage, QueueStats } from '../brokers/broker.js';
 import type { ResultBackend } from '../backends/result-backend.js';
 import { createTransport } from '../brokers/create-transport.js';
 import { loadConfig, type ResolvedConfig, type TurbineOptions } from '../config/load-config.js';
@@ -111,6 +111,21 @@ export class Turbine implements TaskSubmitter, ResultSource {
   /** Everything known about a task (the seed's `get_task_status`). */
   getTaskStatus(id: string): Promise<TaskInfo> {
     return this.taskInfo(id);
+  }
+
+  /** Counts per known queue: waiting, delayed, active (leased), DLQ. */
+  queues(): Promise<QueueStats[]> {
+    return this.broker.queueStats();
+  }
+
+  /** Removes every waiting and delayed message of `queue` (running ones finish); returns how many. */
+  purge(queue: string): Promise<number> {
+    return this.broker.purge(queue);
+  }
+
+  /** True while the broker connection is usable. */
+  isHealthy(): boolean {
+    return this.broker.isHealthy();
   }
 
   /** @internal */

@@ -6,17 +6,18 @@ import { UnknownTaskError } from '../errors/unknown-task-error.js';
 import type { TaskEventBase, WorkerEvents } from '../events/worker-events.js';
 import { taskContextStorage, type TaskContext } from '../app/current-task.js';
 import type { Envelope } from '../protocol/envelope.js';
+import { LazyAbort } from '../util/lazy-abort.js';
 import { outcomeRecord, type RunFacts } from './outcome-records.js';
 import { backoffMs, permanentReason } from './retry-policy.js';
 import { AttemptInterrupted, runWithLimits, type LimitedRun } from './run-with-limits.js';
 import type { TaskDefinition, TaskRegistry } from './task-registry.js';
 
-/** A typed event ready to be emitted once its settlement is stored. */
+/** A typed event to emit once its settlement is stored; the payload is built only if someone listens. */
 export type PendingEvent = {
-  [E in keyof WorkerEvents]: { name: E; payload: WorkerEvents[E] };
+  [E in keyof WorkerEvents]: { name: E; payload: () => WorkerEvents[E] };
 }[keyof WorkerEvents];
 
-/** How one delivery ends: what to store, and what to announce after. */
+/** How one delivery ends: what to store, and what to announce after (built only when someone listens). */
 export interface Verdict {
   settlement: Settlement;
   event?: PendingEvent;
@@ -30,13 +31,20 @@ export interface ExecutorEnv {
   clock: () => number;
   markStarted(delivery: Delivery, startedAt: number): void;
   emit: <E extends keyof WorkerEvents>(name: E, payload: WorkerEvents[E]) => void;
+  /** True when event `name` has listeners: payloads are not built otherwise. */
+  listens(name: keyof WorkerEvents): boolean;
 }
 
 /** A delivery being run: the worker keeps it to interrupt it on revoke or shutdown. */
 export interface Attempt {
   delivery: Delivery;
-  controller: AbortController;
+  controller: LazyAbort;
   run?: LimitedRun;
+}
+
+/** A fresh attempt for a delivery. */
+export function newAttempt(delivery: Delivery): Attempt {
+  return { delivery, controller: new LazyAbort() };
 }
 
 /**
@@ -77,8 +85,7 @@ export async function execute(
   const envelope = delivery.envelope!;
   const startedAt = env.clock();
   env.markStarted(delivery, startedAt);
-  const base = eventBase(delivery, envelope);
-  env.emit('task:started', { ...base, startedAt });
+  if (env.listens('task:started')) env.emit('task:started', { ...eventBase(delivery, envelope), startedAt });
   const context: TaskContext = {
     id: envelope.id,
     name: envelope.name,
@@ -87,8 +94,10 @@ export async function execute(
     queue: delivery.queue,
     tenantId: envelope.tenantId,
     headers: envelope.headers ?? {},
-    signal: controller.signal,
-    progress: (progress) => env.emit('task:progress', { ...base, progress }),
+    get signal() {
+      return controller.signal;
+    },
+    progress: (progress) => env.emit('task:progress', { ...eventBase(delivery, envelope), progress }),
   };
   const options = definition.options;
   attempt.run = runWithLimits(
@@ -107,7 +116,13 @@ export async function execute(
       settlement: { kind: 'complete', delivery, record: outcomeRecord(delivery, stored) },
       event: {
         name: 'task:succeeded',
-        payload: { ...base, result: value, startedAt, finishedAt, durationMs: finishedAt - startedAt },
+        payload: () => ({
+          ...eventBase(delivery, envelope),
+          result: value,
+          startedAt,
+          finishedAt,
+          durationMs: finishedAt - startedAt,
+        }),
       },
     };
   } catch (thrown) {
@@ -137,7 +152,7 @@ function failureVerdict(
     const record = outcomeRecord(delivery, { ...facts, state: 'RETRY', error });
     return {
       settlement: { kind: 'retry', delivery, envelope: next, dueAt: retryAt, record },
-      event: { name: 'task:retried', payload: { ...base, error, retryAt } },
+      event: { name: 'task:retried', payload: () => ({ ...base, error, retryAt }) },
     };
   }
   const reason = refusal ?? 'retries exhausted';
@@ -145,7 +160,7 @@ function failureVerdict(
   const entry = buildDlqEntry(delivery, error, reason, facts.finishedAt);
   return {
     settlement: { kind: 'dead', delivery, entry, record },
-    event: { name: 'task:failed', payload: { ...base, error, reason, finishedAt: facts.finishedAt } },
+    event: { name: 'task:failed', payload: () => ({ ...base, error, reason, finishedAt: facts.finishedAt }) },
   };
 }
 
@@ -167,13 +182,14 @@ function deadVerdict(
     finishedAt,
   });
   const entry = buildDlqEntry(delivery, error, reason, finishedAt);
-  const event: PendingEvent | undefined = delivery.envelope && {
-    name: 'task:failed',
-    payload: { ...eventBase(delivery, delivery.envelope), error, reason, finishedAt },
+  const envelope = delivery.envelope;
+  const settlement: Settlement = { kind: 'dead', delivery, entry, record };
+  if (!envelope) return { settlement };
+  const base = eventBase(delivery, envelope);
+  return {
+    settlement,
+    event: { name: 'task:failed', payload: () => ({ ...base, error, reason, finishedAt }) },
   };
-  return event
-    ? { settlement: { kind: 'dead', delivery, entry, record }, event }
-    : { settlement: { kind: 'dead', delivery, entry, record } };
 }
 
 function revokedVerdict(
@@ -194,7 +210,7 @@ function revokedVerdict(
   });
   return {
     settlement: { kind: 'complete', delivery, record },
-    event: { name: 'task:revoked', payload: { ...eventBase(delivery, envelope), reason } },
+    event: { name: 'task:revoked', payload: () => ({ ...eventBase(delivery, envelope), reason }) },
   };
 }
 

@@ -1,5 +1,6 @@
 import { SoftTimeLimitExceeded } from '../errors/soft-time-limit-exceeded.js';
 import { TaskTimeoutError } from '../errors/task-timeout-error.js';
+import type { LazyAbort } from '../util/lazy-abort.js';
 
 /** Why the worker cut an attempt short from outside: a revoke or a shutdown. */
 export class AttemptInterrupted extends Error {
@@ -23,7 +24,7 @@ export interface LimitedRun {
  */
 export function runWithLimits(
   run: () => unknown,
-  controller: AbortController,
+  controller: LazyAbort,
   limits: { timeoutMs: number; softTimeoutMs: number | undefined; taskName: string },
 ): LimitedRun {
   let fail: (error: unknown) => void = () => {};
@@ -37,9 +38,7 @@ export function runWithLimits(
       settleWith();
     };
     fail = (error) => finish(() => reject(error));
-    const abort = (reason: unknown): void => {
-      if (!controller.signal.aborted) controller.abort(reason);
-    };
+    const abort = (reason: unknown): void => controller.abort(reason);
     const hard = setTimeout(() => {
       const error = new TaskTimeoutError(
         `task "${limits.taskName}" exceeded its timeout of ${limits.timeoutMs} ms`,
@@ -67,7 +66,7 @@ export function runWithLimits(
   return {
     outcome,
     interrupt: (reason) => {
-      if (!controller.signal.aborted) controller.abort(reason);
+      controller.abort(reason);
       fail(new AttemptInterrupted(reason));
     },
   };

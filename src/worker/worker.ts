@@ -6,7 +6,8 @@ import { TurbineError } from '../errors/turbine-error.js';
 import type { WorkerEvents, WorkerListener } from '../events/worker-events.js';
 import { abortableSleep } from '../util/abortable-sleep.js';
 import { withDeadline } from '../util/with-deadline.js';
-import { execute, triage, type Attempt, type ExecutorEnv, type Verdict } from './executor.js';
+import { execute, newAttempt, triage, type ExecutorEnv, type Verdict } from './executor.js';
+import type { Attempt } from './executor.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { Settler } from './settler.js';
 import type { TaskRegistry } from './task-registry.js';
@@ -69,6 +70,7 @@ export class Worker {
         broker.markStarted(delivery, this.id, startedAt).catch(onError);
       },
       emit: (name, payload) => this.emit(name, payload),
+      listens: (name) => this.emitter.listenerCount(name) > 0,
     };
   }
 
@@ -167,7 +169,9 @@ export class Worker {
     let failures = 0;
     while (!this.stopSignal.signal.aborted) {
       const capacity = concurrency - this.running.size + prefetch - this.buffer.length;
-      if (capacity <= 0) {
+      // Claim in worthwhile batches: when half the window is free, or at once when nothing is buffered.
+      const worthClaiming = capacity > 0 && (this.buffer.length === 0 || capacity * 2 >= concurrency + prefetch);
+      if (!worthClaiming) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
@@ -208,7 +212,7 @@ export class Worker {
   }
 
   private async process(delivery: Delivery): Promise<void> {
-    const attempt: Attempt = { delivery, controller: new AbortController() };
+    const attempt = newAttempt(delivery);
     this.running.set(delivery.id, attempt);
     let verdict: Verdict;
     try {
@@ -224,7 +228,9 @@ export class Worker {
     this.pump();
     this.wakeLoop();
     await this.settler.add(verdict.settlement);
-    if (verdict.event) this.emit(verdict.event.name, verdict.event.payload as never);
+    if (verdict.event && this.emitter.listenerCount(verdict.event.name) > 0) {
+      this.emitter.emit(verdict.event.name, verdict.event.payload());
+    }
   }
 
   private revokeLocal(id: string): void {

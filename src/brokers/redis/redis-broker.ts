@@ -29,6 +29,7 @@ import { connectRedis } from './redis-connection.js';
 import { RedisDlqStore } from './redis-dlq-store.js';
 import { queuesToSearch } from './redis-locator.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
+import { StartMarks } from './start-marks.js';
 
 /** Messages per script call when enqueueing in bulk; calls are pipelined, so a list is one round trip. */
 const ENQUEUE_CHUNK = 5_000;
@@ -60,7 +61,7 @@ export class RedisBroker implements Broker {
   private readonly url: string;
   private readonly clock: () => number;
   private readonly registeredQueues = new Set<string>();
-  private pendingStarts = new Map<string, string[]>();
+  private readonly startMarks = new StartMarks();
   private startFlush: Promise<void> | undefined;
   private blocking: Redis | undefined;
   private claimRotation = 0;
@@ -162,8 +163,7 @@ export class RedisBroker implements Broker {
   async waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void> {
     const waitMs = untilMs - this.clock();
     if (waitMs <= 0 || signal.aborted) return;
-    const blocking = (this.blocking ??= connectRedis(this.url, { enableAutoPipelining: false }));
-    blocking.on('error', () => {});
+    const blocking = (this.blocking ??= this.connectBlocking());
     const onAbort = (): void => {
       if (this.blocking === blocking) this.blocking = undefined;
       blocking.disconnect();
@@ -179,23 +179,22 @@ export class RedisBroker implements Broker {
     }
   }
 
+  private connectBlocking(): Redis {
+    const blocking = connectRedis(this.url, { enableAutoPipelining: false });
+    blocking.on('error', () => {});
+    return blocking;
+  }
+
   markStarted(delivery: Delivery, workerId: string, startedAt: number): Promise<void> {
-    // Starts are batched per tick into one HSET per queue; settle() flushes them first so a
-    // STARTED mark can never land after the message is gone.
-    const list = this.pendingStarts.get(delivery.queue) ?? [];
-    list.push(delivery.id, `${workerId}|${startedAt}`);
-    this.pendingStarts.set(delivery.queue, list);
+    this.startMarks.add(delivery.queue, delivery.id, `${workerId}|${startedAt}`);
     this.startFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushStarts());
     return this.startFlush;
   }
 
   private async flushStarts(): Promise<void> {
-    const batches = this.pendingStarts;
-    this.pendingStarts = new Map();
     this.startFlush = undefined;
-    await Promise.all(
-      [...batches].map(([queue, fields]) => this.redis.hset(queueKeys(queue).started, ...fields)),
-    );
+    const batches = this.startMarks.take();
+    await Promise.all(batches.map(([queue, fields]) => this.redis.hset(queueKeys(queue).started, ...fields)));
   }
 
   async extendLeases(deliveries: readonly Delivery[], leaseMs: number): Promise<void> {
@@ -212,7 +211,8 @@ export class RedisBroker implements Broker {
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
-    if (this.pendingStarts.size > 0) await this.flushStarts();
+    for (const { delivery } of settlements) this.startMarks.forget(delivery.queue, delivery.id);
+    if (this.startMarks.size > 0) await this.flushStarts();
     const byQueue = new Map<string, (string | number)[]>();
     for (const settlement of settlements) {
       const queue = settlement.delivery.queue;
@@ -359,7 +359,7 @@ export class RedisBroker implements Broker {
   async close(): Promise<void> {
     this.blocking?.disconnect();
     this.blocking = undefined;
-    if (this.pendingStarts.size > 0) await this.flushStarts().catch(() => {});
+    if (this.startMarks.size > 0) await this.flushStarts().catch(() => {});
     try {
       await Promise.race([this.redis.quit(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     } catch {

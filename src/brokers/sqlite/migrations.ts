@@ -32,7 +32,9 @@ export function loadMigrations(): readonly Migration[] {
     .sort((a, b) => a.version - b.version);
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
-      throw new Error(`SQLite migration ${migration.name} should be numbered ${index + 1}; check ${MIGRATIONS_DIR.pathname}`);
+      throw new Error(
+        `SQLite migration ${migration.name} should be numbered ${index + 1}; check ${MIGRATIONS_DIR.pathname}`,
+      );
     }
   });
   cached = migrations;

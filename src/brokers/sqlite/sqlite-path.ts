@@ -18,7 +18,9 @@ const SCHEME = 'sqlite://';
 export function sqlitePathFromUrl(url: string | undefined, cwd: string): string {
   if (url === undefined || url === '') return resolve(cwd, DEFAULT_SQLITE_FILE);
   if (!url.startsWith(SCHEME)) {
-    throw new ConfigError(`broker url '${url}' is not a sqlite:// URL; use sqlite:///abs/path.db or sqlite://relative/path.db`);
+    throw new ConfigError(
+      `broker url '${url}' is not a sqlite:// URL; use sqlite:///abs/path.db or sqlite://relative/path.db`,
+    );
   }
   let path: string;
   try {
@@ -27,7 +29,9 @@ export function sqlitePathFromUrl(url: string | undefined, cwd: string): string 
     throw new ConfigError(`broker url '${url}' has a malformed percent-escape`, { cause: error });
   }
   if (path === '' || path === '/') {
-    throw new ConfigError(`broker url '${url}' names no file; use sqlite:///abs/path.db or sqlite://relative/path.db`);
+    throw new ConfigError(
+      `broker url '${url}' names no file; use sqlite:///abs/path.db or sqlite://relative/path.db`,
+    );
   }
   return isAbsolute(path) ? path : resolve(cwd, path);
 }

@@ -52,6 +52,7 @@ CREATE TABLE revoked (
   id TEXT PRIMARY KEY,
   until INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE INDEX revoked_expiry ON revoked (until);
 
 -- Control messages to workers (the turbine:control channel): appended by revoke, polled by
 -- subscribers for ids above the last one they saw, pruned after a minute.

@@ -1,0 +1,46 @@
+import type Database from 'better-sqlite3';
+
+/** Cleanup runs at most this often per connection; expired rows are invisible to reads meanwhile. */
+export const CLEANUP_INTERVAL_MS = 5_000;
+/** Control messages older than this are pruned; subscribers poll far more often. */
+export const CONTROL_RETENTION_MS = 60_000;
+/** Rows deleted per table and run, so one cleanup never holds the write lock for long. */
+const CLEANUP_BATCH = 5_000;
+
+/** Deletes expired rows when due; call it freely, it does the work at most once per interval. */
+export type Cleanup = (now: number) => void;
+
+/**
+ * Prepares the periodic cleanup (what Redis does with key TTLs): expired result records,
+ * idempotency keys and revocations, and control messages older than a minute, in one
+ * immediate transaction.
+ */
+export function prepareCleanup(db: Database.Database, intervalMs = CLEANUP_INTERVAL_MS): Cleanup {
+  type Bounds = { before: number; batch: number };
+  const results = db.prepare<Bounds>(
+    'DELETE FROM results WHERE id IN (SELECT id FROM results WHERE expires_at <= @before LIMIT @batch)',
+  );
+  const keys = db.prepare<Bounds>(
+    'DELETE FROM idempotency WHERE key IN (SELECT key FROM idempotency WHERE expires_at <= @before LIMIT @batch)',
+  );
+  const revoked = db.prepare<Bounds>(
+    'DELETE FROM revoked WHERE id IN (SELECT id FROM revoked WHERE until <= @before LIMIT @batch)',
+  );
+  // The table only ever holds about a minute of revocations, so a scan is cheap.
+  const control = db.prepare<Bounds>(
+    'DELETE FROM control WHERE id IN (SELECT id FROM control WHERE created_at <= @before LIMIT @batch)',
+  );
+  const run = db.transaction((now: number) => {
+    const batch = CLEANUP_BATCH;
+    results.run({ before: now, batch });
+    keys.run({ before: now, batch });
+    revoked.run({ before: now, batch });
+    control.run({ before: now - CONTROL_RETENTION_MS, batch });
+  });
+  let lastRunAt = Number.NEGATIVE_INFINITY;
+  return (now) => {
+    if (now - lastRunAt < intervalMs && now >= lastRunAt) return;
+    lastRunAt = now;
+    run.immediate(now);
+  };
+}

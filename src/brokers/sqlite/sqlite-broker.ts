@@ -1,0 +1,250 @@
+import type Database from 'better-sqlite3';
+import type {
+  Broker,
+  ClaimRequest,
+  ClaimResult,
+  ControlMessage,
+  Delivery,
+  EnqueueOutcome,
+  MessageLocation,
+  OutgoingMessage,
+  QueueStats,
+  Settlement,
+  Unsubscribe,
+} from '../broker.js';
+import { encodeEnvelope } from '../../protocol/codec.js';
+import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js';
+import { prepareCleanup, type Cleanup } from './cleanup.js';
+import { ControlFeed } from './control-feed.js';
+import { openSqliteDatabase } from './open-database.js';
+import { prepareQueueReads, type QueueReads } from './queue-reads.js';
+import { SqliteDlqStore } from './sqlite-dlq-store.js';
+import {
+  prepareTransitions,
+  type EnqueueItem,
+  type RecordWrite,
+  type SettleOp,
+  type Transitions,
+} from './statements.js';
+import { toDelivery } from './to-delivery.js';
+import { WorkWatcher } from './work-watcher.js';
+
+/** Messages per enqueue transaction; the lock is let go between chunks so workers keep claiming. */
+const ENQUEUE_CHUNK = 5_000;
+/** How long a revocation is remembered for messages that may still surface (as in Redis). */
+const REVOCATION_MEMORY_MS = 24 * 3_600_000;
+
+/** Options of {@link SqliteBroker}. */
+export interface SqliteBrokerOptions {
+  /** The database file; created with its folder when missing. See `sqlitePathFromUrl`. */
+  path: string;
+  /** Write result records while settling (the result backend is this same file). @defaultValue true */
+  writesRecords?: boolean;
+  /** Injectable clock for tests. @defaultValue Date.now */
+  clock?: () => number;
+}
+
+/**
+ * The embedded broker: one SQLite file (WAL) shared safely by the producers and workers of one
+ * machine. Every state transition is one `BEGIN IMMEDIATE` transaction named like its Lua twin
+ * (see `statements.ts`), with the same semantics as {@link Broker} on Redis.
+ * @example
+ * const broker = new SqliteBroker({ path: sqlitePathFromUrl(undefined, process.cwd()) });
+ * await broker.enqueue([{ envelope }]);
+ * const { deliveries } = await broker.claim({ queues: ['default'], max: 10, workerId, leaseMs: 30_000, maxDeliveries: 5 });
+ */
+export class SqliteBroker implements Broker {
+  readonly kind = 'sqlite';
+  readonly writesRecords: boolean;
+  readonly dlq: SqliteDlqStore;
+  /** The database file. */
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly clock: () => number;
+  private readonly tx: Transitions;
+  private readonly reads: QueueReads;
+  private readonly cleanup: Cleanup;
+  private readonly watcher: WorkWatcher;
+  private readonly control: ControlFeed;
+  private readonly registeredQueues = new Set<string>();
+  private pendingStarts: { id: string; workerId: string; startedAt: number }[] = [];
+  private startFlush: Promise<void> | undefined;
+  private claimRotation = 0;
+  private closed = false;
+
+  /** Opens (creating and migrating when needed) the database at `options.path`. */
+  constructor(options: SqliteBrokerOptions) {
+    this.path = options.path;
+    this.writesRecords = options.writesRecords ?? true;
+    this.clock = options.clock ?? Date.now;
+    this.db = openSqliteDatabase(options.path);
+    this.tx = prepareTransitions(this.db);
+    this.reads = prepareQueueReads(this.db);
+    this.cleanup = prepareCleanup(this.db);
+    this.watcher = new WorkWatcher(this.db, this.clock);
+    this.control = new ControlFeed(this.db);
+    this.dlq = new SqliteDlqStore(this.db, (id, message) => {
+      const replayed = this.tx.dlqReplay(this.clock(), id, message);
+      if (replayed) this.watcher.notifyLocal();
+      return replayed;
+    });
+  }
+
+  /** The connection, for a `SqliteResultBackend` sharing it (and for tests); closed by {@link close}. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
+  async enqueue(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> {
+    const items = messages.map(({ envelope, dueAt }): EnqueueItem => ({
+      id: envelope.id,
+      queue: envelope.queue,
+      priority: envelope.priority,
+      envelope: encodeEnvelope(envelope),
+      dueAt,
+      idempotencyKey: envelope.idempotencyKey || undefined,
+      idempotencyTtlMs: envelope.resultTtlMs ?? REVOCATION_MEMORY_MS,
+    }));
+    const outcomes: EnqueueOutcome[] = [];
+    for (let start = 0; start < items.length; start += ENQUEUE_CHUNK) {
+      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+      const chunk = items.slice(start, start + ENQUEUE_CHUNK);
+      const newQueues = [...new Set(chunk.map((item) => item.queue))].filter(
+        (q) => !this.registeredQueues.has(q),
+      );
+      const stored = this.tx.enqueue(this.clock(), chunk, newQueues);
+      for (const queue of newQueues) this.registeredQueues.add(queue);
+      if (stored.some((outcome) => !outcome.duplicate)) this.watcher.notifyLocal();
+      outcomes.push(...stored);
+    }
+    return outcomes;
+  }
+
+  async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const { queues, max } = request;
+    if (queues.length === 0 || max <= 0) return { deliveries: [], nextWakeAt: undefined };
+    this.register(queues);
+    // Start from a different queue each time, as the Redis broker does, so no queue starves.
+    const first = this.claimRotation++ % queues.length;
+    const order = [...queues.slice(first), ...queues.slice(0, first)];
+    const now = this.clock();
+    const outcome = this.tx.claim(now, order, max, request.leaseMs, request.maxDeliveries);
+    this.watcher.claimed(outcome.dataVersion);
+    // Another consumer on this connection may take what a full claim left behind.
+    if (outcome.rows.length === max) this.watcher.wakeAll();
+    try {
+      this.cleanup(now);
+    } catch {
+      // The claim is committed and must reach its worker; cleanup runs again on a later claim.
+    }
+    return { deliveries: outcome.rows.map(toDelivery), nextWakeAt: outcome.nextWakeAt };
+  }
+
+  waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.watcher.wait(queues, untilMs, signal);
+  }
+
+  markStarted(delivery: Delivery, workerId: string, startedAt: number): Promise<void> {
+    // Starts are batched per tick into one transaction; settle() flushes them first so a
+    // STARTED mark can never land after the message is gone.
+    this.pendingStarts.push({ id: delivery.id, workerId, startedAt });
+    this.startFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushStarts());
+    return this.startFlush;
+  }
+
+  private flushStarts(): void {
+    const starts = this.pendingStarts;
+    this.pendingStarts = [];
+    this.startFlush = undefined;
+    if (starts.length > 0) this.tx.markStarted(starts);
+  }
+
+  async extendLeases(deliveries: readonly Delivery[], leaseMs: number): Promise<void> {
+    if (deliveries.length === 0) return;
+    this.tx.extendLeases(
+      deliveries.map((delivery) => delivery.id),
+      this.clock() + leaseMs,
+    );
+  }
+
+  async settle(settlements: readonly Settlement[]): Promise<void> {
+    if (this.pendingStarts.length > 0) this.flushStarts();
+    if (settlements.length === 0) return;
+    const ops = settlements.map((settlement) => this.toSettleOp(settlement));
+    this.tx.settle(this.clock(), ops);
+    if (ops.some((op) => op.op === 'retry' || op.op === 'release')) this.watcher.notifyLocal();
+  }
+
+  private toSettleOp(settlement: Settlement): SettleOp {
+    const { id, queue } = settlement.delivery;
+    switch (settlement.kind) {
+      case 'complete':
+        return { op: 'complete', id, record: this.recordWrite(settlement.record) };
+      case 'retry': {
+        const { envelope, dueAt } = settlement;
+        const message = { id, queue, priority: envelope.priority, envelope: encodeEnvelope(envelope), dueAt };
+        return { op: 'retry', message, record: this.recordWrite(settlement.record) };
+      }
+      case 'dead': {
+        const { entry } = settlement;
+        const record = this.recordWrite(settlement.record);
+        return { op: 'dead', id, queue, entry: JSON.stringify(entry), failedAt: entry.failedAt, record };
+      }
+      case 'release':
+        return { op: 'release', id, priority: settlement.delivery.envelope?.priority ?? 0 };
+    }
+  }
+
+  private recordWrite(record: ResultRecord | undefined): RecordWrite | undefined {
+    return this.writesRecords && record ? { text: encodeRecord(record), ttlMs: record.ttlMs } : undefined;
+  }
+
+  async revoke(id: string, record: ResultRecord | undefined): Promise<void> {
+    const now = this.clock();
+    const message = JSON.stringify({ kind: 'revoke', id } satisfies ControlMessage);
+    this.tx.revoke(now, id, now + REVOCATION_MEMORY_MS, this.recordWrite(record), message);
+  }
+
+  async locate(id: string, _queueHint?: string): Promise<MessageLocation | undefined> {
+    // Ids are unique across queues here, so the hint Redis needs to search is not needed.
+    return this.reads.locate(id);
+  }
+
+  async subscribeControl(handler: (message: ControlMessage) => void): Promise<Unsubscribe> {
+    return this.control.subscribe(handler);
+  }
+
+  async queueStats(): Promise<QueueStats[]> {
+    return this.reads.queueStats();
+  }
+
+  async purge(queue: string): Promise<number> {
+    return this.tx.purge(queue);
+  }
+
+  isHealthy(): boolean {
+    return !this.closed && this.db.open;
+  }
+
+  /** Flushes pending STARTED marks, stops polling, ends waits and closes the database; idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.flushStarts();
+    } catch {
+      // Best effort: a lost STARTED mark only makes a running task read as RECEIVED.
+    }
+    this.control.stopAll();
+    this.watcher.wakeAll();
+    this.db.close();
+  }
+
+  private register(queues: readonly string[]): void {
+    const names = queues.filter((queue) => !this.registeredQueues.has(queue));
+    if (names.length === 0) return;
+    this.tx.registerQueues(names);
+    for (const name of names) this.registeredQueues.add(name);
+  }
+}

@@ -1,0 +1,215 @@
+import type Database from 'better-sqlite3';
+import { prepareClaim, type ClaimOutcome } from './claim.js';
+import { prepareMessageWrites, type StoredMessage } from './message-writes.js';
+
+/** A result record as written: the encoded record and how long it lives. */
+export interface RecordWrite {
+  text: string;
+  ttlMs: number;
+}
+
+/** A message to enqueue, with the idempotency key and how long that key is remembered. */
+export interface EnqueueItem extends StoredMessage {
+  idempotencyKey: string | undefined;
+  idempotencyTtlMs: number;
+}
+
+/** One settlement, the SQLite twin of a `settle-11.lua` operation ('A', 'R', 'D', 'L'). */
+export type SettleOp =
+  | { op: 'complete'; id: string; record: RecordWrite | undefined }
+  | { op: 'retry'; message: StoredMessage; record: RecordWrite | undefined }
+  | {
+      op: 'dead';
+      id: string;
+      queue: string;
+      entry: string;
+      failedAt: number;
+      record: RecordWrite | undefined;
+    }
+  | { op: 'release'; id: string; priority: number };
+
+/** Every state transition of the SQLite broker, each one `BEGIN IMMEDIATE` transaction. */
+export interface Transitions {
+  /** Twin of `enqueue-6.lua`: stores messages, honouring idempotency keys. */
+  enqueue(
+    now: number,
+    items: readonly EnqueueItem[],
+    newQueues: readonly string[],
+  ): { id: string; duplicate: boolean }[];
+  /** Twin of `claim-10.lua`: promotes, takes back expired leases, leases ready messages. */
+  claim(
+    now: number,
+    queues: readonly string[],
+    max: number,
+    leaseMs: number,
+    maxDeliveries: number,
+  ): ClaimOutcome;
+  /** Twin of `settle-11.lua`: ends holds and writes their records. */
+  settle(now: number, ops: readonly SettleOp[]): void;
+  /** Twin of `revoke-8.lua`; true when the task is running (leased) and stays. */
+  revoke(
+    now: number,
+    id: string,
+    rememberUntil: number,
+    record: RecordWrite | undefined,
+    control: string,
+  ): boolean;
+  /** Twin of `purge-4.lua`: removes waiting and delayed messages of a queue. */
+  purge(queue: string): number;
+  /** Twin of `dlq-replay-9.lua`: moves a DLQ entry back onto its queue; false when there is none. */
+  dlqReplay(now: number, id: string, message: StoredMessage): boolean;
+  /** Notes that leased messages started running (the `started` hash in Redis). */
+  markStarted(starts: readonly { id: string; workerId: string; startedAt: number }[]): void;
+  /** Pushes lease deadlines of messages still leased (`ZADD leases XX` in Redis). */
+  extendLeases(ids: readonly string[], deadline: number): void;
+  /** Adds queue names to the known set (`SADD turbine:queues` in Redis). */
+  registerQueues(names: readonly string[]): void;
+}
+
+/**
+ * Prepares every statement once and wraps each transition in an immediate transaction: the
+ * write lock is taken up front, so concurrent processes queue on the busy timeout instead of
+ * failing when a read would have to upgrade to a write.
+ */
+export function prepareTransitions(db: Database.Database): Transitions {
+  const writes = prepareMessageWrites(db);
+  const claimQueue = prepareClaim(db, writes);
+  const rememberKey = db.prepare<[string, string, number]>(
+    `INSERT INTO idempotency (key, id, expires_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET id = excluded.id, expires_at = excluded.expires_at`,
+  );
+  const findKey = db
+    .prepare<[string, number], string>('SELECT id FROM idempotency WHERE key = ? AND expires_at > ?')
+    .pluck();
+  const registerQueue = db.prepare<[string]>('INSERT OR IGNORE INTO queues (name) VALUES (?)');
+  const deleteMessage = db.prepare<[string]>('DELETE FROM messages WHERE id = ?');
+  const messageState = db.prepare<[string], string>('SELECT state FROM messages WHERE id = ?').pluck();
+  const release = db.prepare<{ id: string; priority: number; seq: number }>(
+    `UPDATE messages SET state = 'ready', priority = @priority, seq = @seq, visible_at = NULL,
+       redeliveries = 0, worker_id = NULL, started_at = NULL
+     WHERE id = @id`,
+  );
+  const addDead = db.prepare<[string, string, number, string]>(
+    'INSERT OR REPLACE INTO dlq (id, queue, failed_at, entry) VALUES (?, ?, ?, ?)',
+  );
+  const findDead = db.prepare<[string], string>('SELECT queue FROM dlq WHERE id = ?').pluck();
+  const deleteDead = db.prepare<[string]>('DELETE FROM dlq WHERE id = ?');
+  const remember = db.prepare<[string, number]>(
+    'INSERT INTO revoked (id, until) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET until = excluded.until',
+  );
+  const publish = db.prepare<[string, number]>('INSERT INTO control (message, created_at) VALUES (?, ?)');
+  const deleteResult = db.prepare<[string]>('DELETE FROM results WHERE id = ?');
+  const purgeQueue = db.prepare<[string]>(
+    "DELETE FROM messages WHERE queue = ? AND state IN ('ready', 'delayed')",
+  );
+  const start = db.prepare<[string, number, string]>(
+    "UPDATE messages SET worker_id = ?, started_at = ? WHERE id = ? AND state = 'leased'",
+  );
+  const extend = db.prepare<[number, string]>(
+    "UPDATE messages SET visible_at = ? WHERE id = ? AND state = 'leased'",
+  );
+
+  const enqueue = db.transaction(
+    (now: number, items: readonly EnqueueItem[], newQueues: readonly string[]) => {
+      for (const queue of newQueues) registerQueue.run(queue);
+      let seq = writes.reserveSeq(items.length);
+      return items.map((item) => {
+        if (item.idempotencyKey !== undefined) {
+          const existing = findKey.get(item.idempotencyKey, now);
+          if (existing !== undefined) return { id: existing, duplicate: true };
+          rememberKey.run(item.idempotencyKey, item.id, now + item.idempotencyTtlMs);
+        }
+        writes.store(now, item, seq++);
+        return { id: item.id, duplicate: false };
+      });
+    },
+  );
+
+  const claim = db.transaction(
+    (now: number, queues: readonly string[], max: number, leaseMs: number, maxDeliveries: number) =>
+      claimQueue(now, queues, max, leaseMs, maxDeliveries),
+  );
+
+  const settle = db.transaction((now: number, ops: readonly SettleOp[]) => {
+    const needSeq = ops.filter((op) => op.op === 'retry' || op.op === 'release').length;
+    let seq = needSeq > 0 ? writes.reserveSeq(needSeq) : 0;
+    for (const op of ops) {
+      switch (op.op) {
+        case 'complete':
+          deleteMessage.run(op.id);
+          if (op.record) writes.putResult(now, op.id, op.record);
+          break;
+        case 'retry':
+          writes.store(now, op.message, seq++);
+          if (op.record) writes.putResult(now, op.message.id, op.record);
+          break;
+        case 'dead':
+          deleteMessage.run(op.id);
+          addDead.run(op.id, op.queue, op.failedAt, op.entry);
+          if (op.record) writes.putResult(now, op.id, op.record);
+          break;
+        case 'release':
+          // A negative sequence number puts it before every message of its priority level, the
+          // latest given back first, as LPUSH does in Redis.
+          release.run({ id: op.id, priority: op.priority, seq: -seq++ });
+          break;
+      }
+    }
+  });
+
+  const revoke = db.transaction(
+    (now: number, id: string, rememberUntil: number, record: RecordWrite | undefined, control: string) => {
+      remember.run(id, rememberUntil);
+      publish.run(control, now);
+      const state = messageState.get(id);
+      if (state === 'leased') return true;
+      if (state !== undefined) {
+        deleteMessage.run(id);
+        if (record) writes.putResult(now, id, record);
+      } else if (record) {
+        // No longer queued: record the revocation unless the task already has a result.
+        writes.putResultIfAbsent(now, id, record);
+      }
+      return false;
+    },
+  );
+
+  const purge = db.transaction((queue: string) => purgeQueue.run(queue).changes);
+
+  const dlqReplay = db.transaction((now: number, id: string, message: StoredMessage) => {
+    const queue = findDead.get(id);
+    if (queue === undefined) return false;
+    if (queue !== message.queue) throw new Error(`replay of ${id} must stay on queue ${queue}`);
+    deleteDead.run(id);
+    registerQueue.run(queue);
+    writes.store(now, message, writes.reserveSeq(1));
+    deleteResult.run(id);
+    return true;
+  });
+
+  const markStarted = db.transaction(
+    (starts: readonly { id: string; workerId: string; startedAt: number }[]) => {
+      for (const { id, workerId, startedAt } of starts) start.run(workerId, startedAt, id);
+    },
+  );
+
+  const extendLeases = db.transaction((ids: readonly string[], deadline: number) => {
+    for (const id of ids) extend.run(deadline, id);
+  });
+
+  const registerQueues = db.transaction((names: readonly string[]) => {
+    for (const name of names) registerQueue.run(name);
+  });
+
+  return {
+    enqueue: (...args) => enqueue.immediate(...args),
+    claim: (...args) => claim.immediate(...args),
+    settle: (...args) => settle.immediate(...args),
+    revoke: (...args) => revoke.immediate(...args),
+    purge: (...args) => purge.immediate(...args),
+    dlqReplay: (...args) => dlqReplay.immediate(...args),
+    markStarted: (...args) => markStarted.immediate(...args),
+    extendLeases: (...args) => extendLeases.immediate(...args),
+    registerQueues: (...args) => registerQueues.immediate(...args),
+  };
+}
