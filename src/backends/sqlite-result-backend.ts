@@ -37,6 +37,10 @@ export class SqliteResultBackend implements ResultBackend {
   private readonly write: (now: number, records: readonly ResultRecord[]) => void;
   private readonly cleanup: Cleanup;
 
+  /**
+   * Opens `options.path` (creating and migrating it when needed) or shares `options.database`.
+   * @throws Error from SQLite when the file cannot be opened, or was written by a newer release.
+   */
   constructor(options: SqliteResultBackendOptions) {
     this.ownsDatabase = 'path' in options;
     this.db = 'path' in options ? openSqliteDatabase(options.path) : options.database;

@@ -1,6 +1,10 @@
 import { Redis } from 'ioredis';
 import { queueKeys } from '../../src/brokers/redis/keys.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startRedisServer } from '../helpers/redis-server.js';
+import { injectRaw } from '../sqlite/sqlite-test-kit.js';
 
 /** A running broker for one test file. */
 export interface BrokerHandle {
@@ -37,5 +41,22 @@ const redisTarget: BrokerTarget = {
   },
 };
 
+const sqliteTarget: BrokerTarget = {
+  name: 'sqlite',
+  async start() {
+    const dir = mkdtempSync(join(tmpdir(), 'turbine-sqlite-'));
+    const path = join(dir, 'turbine.db');
+    return {
+      url: `sqlite://${path}`,
+      async injectRaw(queue, id, bytes) {
+        injectRaw(path, queue, id, bytes);
+      },
+      async stop() {
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
 /** Every broker the suite proves; a new broker passes by adding one line here. */
-export const brokerTargets: BrokerTarget[] = [redisTarget];
+export const brokerTargets: BrokerTarget[] = [redisTarget, sqliteTarget];

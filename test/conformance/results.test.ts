@@ -92,6 +92,23 @@ describe.each(brokerTargets)('results on $name', (target) => {
     expect(runs).toBe(2);
   });
 
+  it('never stores two copies of one task id', async () => {
+    const app = makeApp();
+    const queue = uniqueQueue();
+    let runs = 0;
+    const once = app.task('once', { queue }, async (label: string) => {
+      runs++;
+      return label;
+    });
+    const first = await once.applyAsync(['first'], { taskId: 'fixed-id' });
+    const second = await once.applyAsync(['second'], { taskId: 'fixed-id' });
+    expect(second.id).toBe(first.id);
+    await app.worker({ queues: [queue] }).start();
+    expect(await first.get({ timeout: '10s' })).toBe('first');
+    await (await once.delay('marker')).get({ timeout: '10s' });
+    expect(runs).toBe(2);
+  });
+
   it('rejects non-serialisable arguments at submit time, naming the path', async () => {
     const app = makeApp();
     const task = app.task('store', { queue: uniqueQueue() }, async (_data: unknown) => null);

@@ -231,7 +231,8 @@ export class RedisBroker implements Broker {
   private settlementArgs(settlement: Settlement): (string | number)[] {
     const { id } = settlement.delivery;
     const record = settlement.kind === 'release' ? undefined : settlement.record;
-    const recordArgs = this.writesRecords && record ? [encodeRecord(record), record.ttlMs] : ['', 0];
+    const recordArgs =
+      this.writesRecords && record ? [encodeRecord(record), Math.max(1, record.ttlMs)] : ['', 0];
     switch (settlement.kind) {
       case 'complete':
         return ['A', id, '', '', '', ...recordArgs];
@@ -254,7 +255,8 @@ export class RedisBroker implements Broker {
   async revoke(id: string, record: ResultRecord | undefined): Promise<void> {
     const location = await this.locate(id);
     const message = JSON.stringify({ kind: 'revoke', id } satisfies ControlMessage);
-    const [encoded, ttlMs] = this.writesRecords && record ? [encodeRecord(record), record.ttlMs] : ['', 1];
+    const [encoded, ttlMs] =
+      this.writesRecords && record ? [encodeRecord(record), Math.max(1, record.ttlMs)] : ['', 1];
     const rememberUntil = this.clock() + REVOCATION_MEMORY_MS;
     if (!location) {
       // Not (or no longer) in any queue: remember the revocation for a message still in flight,

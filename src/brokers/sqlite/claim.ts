@@ -77,9 +77,9 @@ export function prepareClaim(db: Database.Database, writes: MessageWrites): Clai
      WHERE id IN (SELECT id FROM messages WHERE queue = @queue AND state = 'ready' ORDER BY priority DESC, seq LIMIT @want)
      RETURNING id, envelope, redeliveries, ${revokedColumn} AS revoked, priority, seq`,
   );
-  const nextWake = db.prepare<[string], { due: number | null; expiry: number | null }>(
-    `SELECT (SELECT min(visible_at) FROM messages WHERE queue = ?1 AND state = 'delayed') AS due,
-            (SELECT min(visible_at) FROM messages WHERE queue = ?1 AND state = 'leased') AS expiry`,
+  const nextWake = db.prepare<{ queue: string }, { due: number | null; expiry: number | null }>(
+    `SELECT (SELECT min(visible_at) FROM messages WHERE queue = @queue AND state = 'delayed') AS due,
+            (SELECT min(visible_at) FROM messages WHERE queue = @queue AND state = 'leased') AS expiry`,
   );
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
 
@@ -107,7 +107,7 @@ export function prepareClaim(db: Database.Database, writes: MessageWrites): Clai
     });
     let wakeAt: number | undefined;
     if (rows.length < max) {
-      const { due: nextDue, expiry } = nextWake.get(queue)!;
+      const { due: nextDue, expiry } = nextWake.get({ queue })!;
       wakeAt = earliest(nextDue ?? undefined, expiry ?? undefined);
     }
     return { rows, wakeAt };

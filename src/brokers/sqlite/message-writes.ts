@@ -1,5 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { RecordWrite } from './statements.js';
+
+/** A result record as written: the encoded record and how long it lives. */
+export interface RecordWrite {
+  text: string;
+  ttlMs: number;
+}
 
 /** A message as stored: ready now, or delayed until `dueAt`. */
 export interface StoredMessage {
@@ -29,7 +34,7 @@ export function prepareMessageWrites(db: Database.Database): MessageWrites {
   const reserve = db
     .prepare<[number], number>("UPDATE counters SET value = value + ? WHERE name = 'seq' RETURNING value")
     .pluck();
-  // Storing an id that exists starts it afresh, as HSET plus a push does in Redis.
+  // Storing an id that exists (a retry) starts it afresh; enqueue refuses existing ids before this.
   const upsert = db.prepare<{
     id: string;
     queue: string;

@@ -8,9 +8,10 @@ export const BUSY_TIMEOUT_MS = 5_000;
 
 /**
  * Opens (creating it and its folder when needed) the database file shared by the SQLite broker
- * and result backend: WAL so readers never block the writer, `synchronous=NORMAL` (durable at
- * each checkpoint, and a power loss can only drop the last commits, never corrupt), a busy
- * timeout so processes queue for the write lock, and the schema migrated to the latest version.
+ * and result backend: WAL so readers never block the writer; `synchronous=NORMAL`, so a commit
+ * costs no fsync yet survives a process crash (a power loss may undo the last commits, never
+ * corrupt the file); a busy timeout so processes queue for the write lock; and the schema
+ * migrated to the latest version.
  * @throws Error from SQLite when the file cannot be opened or migrated.
  */
 export function openSqliteDatabase(path: string): Database.Database {
@@ -29,8 +30,9 @@ export function openSqliteDatabase(path: string): Database.Database {
 }
 
 /**
- * Switching a new file to WAL needs an exclusive lock, and SQLite reports contention on it
- * without calling the busy handler, so two processes opening a fresh file at once retry here.
+ * Switching a new file to WAL needs an exclusive lock. SQLite does not promise to call the busy
+ * handler for every lock (it returns SQLITE_BUSY at once where waiting could deadlock), so
+ * processes opening a fresh file together retry here rather than fail at start.
  */
 function enableWal(db: Database.Database): void {
   const deadline = Date.now() + BUSY_TIMEOUT_MS;

@@ -18,14 +18,9 @@ import { prepareCleanup, type Cleanup } from './cleanup.js';
 import { ControlFeed } from './control-feed.js';
 import { openSqliteDatabase } from './open-database.js';
 import { prepareQueueReads, type QueueReads } from './queue-reads.js';
+import type { RecordWrite } from './message-writes.js';
 import { SqliteDlqStore } from './sqlite-dlq-store.js';
-import {
-  prepareTransitions,
-  type EnqueueItem,
-  type RecordWrite,
-  type SettleOp,
-  type Transitions,
-} from './statements.js';
+import { prepareTransitions, type EnqueueItem, type SettleOp, type Transitions } from './statements.js';
 import { toDelivery } from './to-delivery.js';
 import { WorkWatcher } from './work-watcher.js';
 
@@ -72,7 +67,10 @@ export class SqliteBroker implements Broker {
   private claimRotation = 0;
   private closed = false;
 
-  /** Opens (creating and migrating when needed) the database at `options.path`. */
+  /**
+   * Opens (creating and migrating when needed) the database at `options.path`.
+   * @throws Error from SQLite when the file cannot be opened, or was written by a newer release.
+   */
   constructor(options: SqliteBrokerOptions) {
     this.path = options.path;
     this.writesRecords = options.writesRecords ?? true;

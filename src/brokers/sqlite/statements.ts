@@ -1,12 +1,6 @@
 import type Database from 'better-sqlite3';
 import { prepareClaim, type ClaimOutcome } from './claim.js';
-import { prepareMessageWrites, type StoredMessage } from './message-writes.js';
-
-/** A result record as written: the encoded record and how long it lives. */
-export interface RecordWrite {
-  text: string;
-  ttlMs: number;
-}
+import { prepareMessageWrites, type RecordWrite, type StoredMessage } from './message-writes.js';
 
 /** A message to enqueue, with the idempotency key and how long that key is remembered. */
 export interface EnqueueItem extends StoredMessage {
@@ -99,6 +93,7 @@ export function prepareTransitions(db: Database.Database): Transitions {
   );
   const publish = db.prepare<[string, number]>('INSERT INTO control (message, created_at) VALUES (?, ?)');
   const deleteResult = db.prepare<[string]>('DELETE FROM results WHERE id = ?');
+  const messageExists = db.prepare<[string], number>('SELECT 1 FROM messages WHERE id = ?').pluck();
   const purgeQueue = db.prepare<[string]>(
     "DELETE FROM messages WHERE queue = ? AND state IN ('ready', 'delayed')",
   );
@@ -119,6 +114,8 @@ export function prepareTransitions(db: Database.Database): Transitions {
           if (existing !== undefined) return { id: existing, duplicate: true };
           rememberKey.run(item.idempotencyKey, item.id, now + item.idempotencyTtlMs);
         }
+        // A task id already stored is a duplicate too: never two copies of one message.
+        if (messageExists.get(item.id) !== undefined) return { id: item.id, duplicate: true };
         writes.store(now, item, seq++);
         return { id: item.id, duplicate: false };
       });

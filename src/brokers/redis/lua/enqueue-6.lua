@@ -3,11 +3,12 @@
 -- KEYS[4] messages (hash) KEYS[5] marker (zset) KEYS[6] seq (string)
 -- ARGV[1] now (epoch ms)  ARGV[2] idempotency key prefix
 -- ARGV[3..] per message, 6 fields: id, envelope, priority, dueAt (0 = now), idempotencyKey ('' = none), idempotencyTtlMs
--- Returns per message: the id that stands for it, then 1 if it was a duplicate of an earlier submission, else 0.
+-- Returns per message: the id that stands for it, then 1 if it duplicates an earlier submission
+-- (same idempotency key, or a task id already waiting in this queue), else 0.
 -- Wakes one blocked worker through the marker.
 local now = tonumber(ARGV[1])
 local idemPrefix = ARGV[2]
-local fields, readyIds, out = {}, {}, {}
+local readyIds, out = {}, {}
 local earliest = nil
 
 for i = 3, #ARGV, 6 do
@@ -18,12 +19,12 @@ for i = 3, #ARGV, 6 do
     local key = idemPrefix .. idemKey
     if not redis.call('SET', key, id, 'NX', 'PX', ARGV[i + 5]) then existing = redis.call('GET', key) end
   end
+  -- A task id already stored in this queue is a duplicate too: never two copies of one message.
+  if not existing and redis.call('HSETNX', KEYS[4], id, payload) == 0 then existing = id end
   if existing then
     out[#out + 1] = existing
     out[#out + 1] = 1
   else
-    fields[#fields + 1] = id
-    fields[#fields + 1] = payload
     if dueAt > now then
       redis.call('ZADD', KEYS[3], dueAt, id)
       if not earliest or dueAt < earliest then earliest = dueAt end
@@ -39,7 +40,6 @@ for i = 3, #ARGV, 6 do
   end
 end
 
-if #fields > 0 then call_chunked('HSET', KEYS[4], fields, 2000) end
 if #readyIds > 0 then call_chunked('RPUSH', KEYS[1], readyIds, 2000) end
 if earliest then wake(KEYS[5], earliest) end
 return out

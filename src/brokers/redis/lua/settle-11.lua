@@ -9,7 +9,7 @@
 --   op 'L' release:  c = priority; ready again at the front, not counted as a delivery.
 -- Returns the number of settlements applied. Wakes a blocked worker for retries and releases.
 local now, resultPrefix = tonumber(ARGV[1]), ARGV[2]
-local all, removed = {}, {}
+local all, removed, outcomes = {}, {}, {}
 local earliest = nil
 
 for i = 3, #ARGV, 7 do
@@ -32,9 +32,14 @@ for i = 3, #ARGV, 7 do
     redis.call('ZADD', KEYS[10], tonumber(ARGV[i + 3]), id)
     redis.call('HSET', KEYS[11], id, ARGV[i + 2])
   elseif op == 'L' then
-    push_ready(KEYS[1], KEYS[2], KEYS[9], id, tonumber(ARGV[i + 4]), true)
-    earliest = 0
+    -- Only a message that still exists goes back (its lease may have expired and another worker
+    -- finished it); its count of expired leases is kept, as a release is not an outcome.
+    if redis.call('HEXISTS', KEYS[4], id) == 1 then
+      push_ready(KEYS[1], KEYS[2], KEYS[9], id, tonumber(ARGV[i + 4]), true)
+      earliest = 0
+    end
   end
+  if op ~= 'L' then outcomes[#outcomes + 1] = id end
   local record = ARGV[i + 5]
   if record ~= '' then redis.call('SET', resultPrefix .. id, record, 'PX', ARGV[i + 6]) end
 end
@@ -42,7 +47,7 @@ end
 if #all > 0 then
   call_chunked('ZREM', KEYS[5], all, 2000)
   call_chunked('HDEL', KEYS[6], all, 2000)
-  if redis.call('HLEN', KEYS[7]) > 0 then call_chunked('HDEL', KEYS[7], all, 2000) end
+  if #outcomes > 0 and redis.call('HLEN', KEYS[7]) > 0 then call_chunked('HDEL', KEYS[7], outcomes, 2000) end
 end
 if #removed > 0 then call_chunked('HDEL', KEYS[4], removed, 2000) end
 if earliest then wake(KEYS[8], earliest) end

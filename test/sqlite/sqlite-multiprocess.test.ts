@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { message, tempDir, useBroker } from './sqlite-test-kit.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/sqlite-process.ts', import.meta.url));
+
+/** A fixture process that has printed "ready"; `go()` releases it and resolves with its JSON report. */
+interface Fixture<T> {
+  go(): Promise<T>;
+}
+
+async function startFixture<T>(env: Record<string, string>): Promise<Fixture<T>> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  const ready = new Promise<void>((resolve) =>
+    child.stdout!.on('data', () => output.includes('ready') && resolve()),
+  );
+  const early = exited.then(([code]) =>
+    Promise.reject(new Error(`fixture exited (${code}) before ready:\n${output}`)),
+  );
+  await Promise.race([ready, early]);
+  early.catch(() => {});
+  return {
+    async go() {
+      child.stdin!.end('go\n');
+      const [code] = await exited;
+      if (code !== 0) throw new Error(`fixture exited with ${code}:\n${output}`);
+      return JSON.parse(output.trim().split('\n').at(-1)!) as T;
+    },
+  };
+}
+
+/** Starts `count` fixtures, waits until all are ready, then releases them at one moment. */
+async function runTogether<T>(count: number, env: Record<string, string>): Promise<T[]> {
+  const fixtures = await Promise.all(Array.from({ length: count }, () => startFixture<T>(env)));
+  return Promise.all(fixtures.map((fixture) => fixture.go()));
+}
+
+describe('SqliteBroker across processes', () => {
+  it('lets several processes create and migrate one new file at the same moment', async () => {
+    const { file } = tempDir();
+    const path = file('fresh/nested/turbine.db');
+    const reports = await runTogether<{ version: number; mode: string }>(4, {
+      FIXTURE_MODE: 'open',
+      FIXTURE_DB: path,
+    });
+    expect(reports).toEqual(Array.from({ length: 4 }, () => ({ version: 1, mode: 'wal' })));
+  });
+
+  it('delivers each message to exactly one of several claiming processes', async () => {
+    const { broker, path } = useBroker();
+    const count = 3_000;
+    await broker.enqueue(Array.from({ length: count }, (_, i) => message({ id: `m-${i}`, queue: 'shared' })));
+    const env = { FIXTURE_MODE: 'claim', FIXTURE_DB: path, FIXTURE_QUEUE: 'shared' };
+    const reports = await runTogether<{ ids: string[] }>(3, env);
+    // They really competed: the queue was shared out rather than drained by whoever started first.
+    expect(reports.filter((report) => report.ids.length > 0).length).toBeGreaterThan(1);
+    const all = reports.flatMap((report) => report.ids);
+    expect(all).toHaveLength(count);
+    expect(new Set(all).size).toBe(count);
+    expect(await broker.queueStats()).toEqual([
+      { name: 'shared', waiting: 0, delayed: 0, active: 0, dlq: 0 },
+    ]);
+  });
+});
