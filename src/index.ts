@@ -1,7 +1,7 @@
 // The public API of turbine-queue, every export by name.
 export { Turbine } from './app/turbine.js';
 export { Task } from './app/task.js';
-export type { TaskFunction } from './app/task.js';
+export type { TaskFunction, ArgSuffix } from './app/task.js';
 export { AsyncResult } from './app/async-result.js';
 export type { GetOptions } from './app/async-result.js';
 export type { TaskInfo } from './app/task-info.js';
@@ -10,6 +10,11 @@ export type { TaskContext } from './app/current-task.js';
 export { Worker } from './worker/worker.js';
 export type { WorkerOptions } from './worker/worker-options.js';
 export type { WorkerEvents, WorkerListener, TaskEventBase } from './events/worker-events.js';
+export { chain, group, chord, Chain, Group, Chord } from './workflows/canvas.js';
+export type { CanvasNode } from './workflows/canvas.js';
+export { Signature } from './workflows/signature.js';
+export type { SignatureOptions } from './workflows/signature.js';
+export { GroupResult } from './workflows/group-result.js';
 export { DlqManager } from './dlq/dlq-manager.js';
 export type { DlqListOptions } from './dlq/dlq-manager.js';
 export type { DlqEntry } from './dlq/dlq-entry.js';
@@ -32,5 +37,6 @@ export { QuotaExceededError } from './errors/quota-exceeded-error.js';
 export { UnknownTaskError } from './errors/unknown-task-error.js';
 export { ConfigError } from './errors/config-error.js';
 export { ChordError } from './errors/chord-error.js';
+export { ChainError } from './errors/chain-error.js';
 export { SerializationError } from './protocol/codec.js';
 export type { SerializedError } from './errors/serialize-error.js';

@@ -10,6 +10,8 @@ import type { TaskInfo } from './task-info.js';
 /** What an {@link AsyncResult} needs from the app that made it. */
 export interface ResultSource {
   readRecord(id: string): Promise<ResultRecord | undefined>;
+  /** Many records in one round trip, in the order of `ids`. */
+  readRecords(ids: readonly string[]): Promise<(ResultRecord | undefined)[]>;
   taskInfo(id: string, queueHint?: string): Promise<TaskInfo>;
   revoke(id: string, queueHint?: string): Promise<void>;
 }

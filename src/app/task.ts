@@ -5,6 +5,12 @@ import { normalizeArgs } from '../protocol/codec.js';
 import { ENVELOPE_VERSION, type Envelope } from '../protocol/envelope.js';
 import { AsyncResult } from './async-result.js';
 import type { TaskSubmitter } from './task-submitter.js';
+import { Signature } from '../workflows/signature.js';
+
+/** The trailing arguments a partial signature may fix: in a chain the parent's result fills the leading ones. */
+export type ArgSuffix<Args extends unknown[]> = Args extends [unknown, ...infer Rest]
+  ? Args | ArgSuffix<Rest>
+  : Args;
 
 /** A task function: any function of JSON-serialisable arguments. */
 export type TaskFunction<Args extends unknown[], Result> = (...args: Args) => Result | Promise<Result>;
@@ -26,7 +32,8 @@ export class Task<Args extends unknown[] = unknown[], Result = unknown> {
     readonly options: ResolvedTaskOptions,
     /** The plain function, for unit tests (the seed's `.func`). */
     readonly func: TaskFunction<Args, Result>,
-    private readonly submitter: TaskSubmitter,
+    /** @internal The app that submits this task's calls. */
+    readonly submitter: TaskSubmitter,
   ) {}
 
   /** Submits a call with default options. */
@@ -52,6 +59,19 @@ export class Task<Args extends unknown[] = unknown[], Result = unknown> {
       );
     }
     return this.submit(argsList, options);
+  }
+
+  /**
+   * A partial call for a workflow: in a chain, the parent's result is prepended to `args`.
+   * @example chain(fetch.s(url), parse.s(), store.s('table'))
+   */
+  s(...args: ArgSuffix<Args>): Signature<Result> {
+    return new Signature<Result>(this as unknown as Task<never[], Result>, args, false);
+  }
+
+  /** An immutable call for a workflow: runs with exactly `args`, ignoring the parent's result. */
+  si(...args: Args): Signature<Result> {
+    return new Signature<Result>(this as unknown as Task<never[], Result>, args, true);
   }
 
   /** @internal Builds the message of one call. */

@@ -139,6 +139,11 @@ export class Turbine implements TaskSubmitter, ResultSource {
   }
 
   /** @internal */
+  readRecords(ids: readonly string[]): Promise<(ResultRecord | undefined)[]> {
+    return this.backend.getMany(ids);
+  }
+
+  /** @internal */
   async taskInfo(id: string, queueHint?: string): Promise<TaskInfo> {
     const record = await this.backend.get(id);
     if (record && isFinalState(record.state)) return describeTask(id, record, undefined);

@@ -61,14 +61,67 @@ export interface MessageLocation {
   workerId?: string;
 }
 
+/** A chord member's success, counted atomically with its settlement (once per member, whatever the redeliveries). */
+export interface ChordJoin {
+  chordId: string;
+  index: number;
+  size: number;
+  /** The member's result as JSON text. */
+  resultJson: string;
+  /** Lifetime of the chord's bookkeeping, in ms. */
+  ttlMs: number;
+  /**
+   * The body to enqueue when the last member joins. Its envelope text is
+   * `prefix + '[' + results in index order joined by ',' + ']' + suffix` when `prefix` is set
+   * (the results array becomes the first argument), else `envelope` as is (an immutable body).
+   */
+  body: {
+    id: string;
+    queue: string;
+    priority: number;
+    dueAt?: number;
+    prefix?: string;
+    suffix?: string;
+    envelope?: string;
+  };
+}
+
+/** A chord member's final failure: the body fails once, into the DLQ, whatever the number of failed members. */
+export interface ChordFailure {
+  chordId: string;
+  ttlMs: number;
+  body: { id: string; queue: string; entry: DlqEntry; record: ResultRecord };
+}
+
+/** What an outcome does to the rest of its workflow, in the same atomic step. */
+export interface WorkflowEffects {
+  /** Next steps to enqueue (a chain's next task, a group's members). */
+  followUps?: OutgoingMessage[];
+  chordJoin?: ChordJoin;
+  chordFailure?: ChordFailure;
+  /** FAILURE records of steps that will never run because this one failed. */
+  cancelled?: ResultRecord[];
+}
+
 /** How a worker ends its hold on one delivery. */
 export type Settlement =
   /** The attempt ended for good (success, failure without retries, revoked, expired): remove the message. */
-  | { kind: 'complete'; delivery: Delivery; record: ResultRecord | undefined; followUps?: OutgoingMessage[] }
+  | {
+      kind: 'complete';
+      delivery: Delivery;
+      record: ResultRecord | undefined;
+      effects?: WorkflowEffects;
+    }
   /** Run again later: `envelope` carries the incremented attempt. */
   | { kind: 'retry'; delivery: Delivery; envelope: Envelope; dueAt: number; record: ResultRecord | undefined }
   /** Move to the dead-letter queue. */
-  | { kind: 'dead'; delivery: Delivery; entry: DlqEntry; record: ResultRecord | undefined }
+  | {
+      kind: 'dead';
+      delivery: Delivery;
+      entry: DlqEntry;
+      record: ResultRecord | undefined;
+      effects?: WorkflowEffects;
+    }
   /** Give back unstarted or unfinished: visible again at once, not counted as a delivery. */
   | { kind: 'release'; delivery: Delivery };
 

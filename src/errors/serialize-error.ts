@@ -1,3 +1,4 @@
+import { ChainError } from './chain-error.js';
 import { ChordError } from './chord-error.js';
 import { ConfigError } from './config-error.js';
 import { PermanentError } from './permanent-error.js';
@@ -50,6 +51,7 @@ const knownClasses: Record<string, new (message: string) => TurbineError> = {
   UnknownTaskError,
   ConfigError,
   ChordError,
+  ChainError,
   TurbineError,
 };
 

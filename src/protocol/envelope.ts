@@ -1,32 +1,41 @@
 /** Version of the envelope layout written by this release (docs/protocol.md). */
 export const ENVELOPE_VERSION = 1;
 
-/** Links that make a task a step of a workflow (docs/workflows.md). */
-export interface WorkflowLinks {
-  /** Signatures to run after this task succeeds, the first receiving its result. */
-  chain?: EnvelopeSignature[];
-  /** This task is member `index` of chord `chordId`. */
-  chord?: { id: string; index: number; size: number; body: EnvelopeSignature };
-  /** This task is member `index` of group `groupId` of `size` members. */
-  group?: { id: string; index: number; size: number };
-}
-
-/** A task call as carried inside a workflow link: enough to enqueue it later. */
-export interface EnvelopeSignature {
+/**
+ * A task call inside a workflow, resolved by the producer (id, queue, priority… fixed up front) so
+ * that any worker can enqueue it later without knowing the task's definition.
+ */
+export interface WorkflowStep {
+  id: string;
   name: string;
   args: unknown[];
+  /** `true` for `task.si()`: the parent's result is not prepended to the arguments. */
   immutable?: boolean;
-  options?: {
-    queue?: string;
-    priority?: number;
-    countdownMs?: number;
-    maxRetries?: number;
-    resultTtlMs?: number;
-    taskId?: string;
-    headers?: Record<string, string>;
-  };
-  /** Links of the signature itself (a group or chain nested in the workflow). */
+  queue: string;
+  priority: number;
+  maxRetries: number;
+  resultTtlMs: number;
+  /** Delay between the parent's end and this step's start. */
+  countdownMs?: number;
+  headers?: Record<string, string>;
   workflow?: WorkflowLinks;
+}
+
+/** A task's place in a chord: its result is header result `index` of chord `id`. */
+export interface ChordLink {
+  id: string;
+  index: number;
+  size: number;
+  /** Run once with the array of header results prepended, when the last member succeeds. */
+  body: WorkflowStep;
+}
+
+/** Links that make a task a step of a workflow (docs/workflows.md). */
+export interface WorkflowLinks {
+  /** Steps enqueued when this task succeeds, each receiving its result (a chain: one; a group: many). */
+  next?: WorkflowStep[];
+  /** This task ends a member of a chord's header. */
+  chord?: ChordLink;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Envelope } from '../protocol/envelope.js';
 import { LazyAbort } from '../util/lazy-abort.js';
 import { outcomeRecord, type RunFacts } from './outcome-records.js';
 import { backoffMs, permanentReason } from './retry-policy.js';
+import { failureEffects, successEffects } from './workflow-effects.js';
 import { AttemptInterrupted, runWithLimits, type LimitedRun } from './run-with-limits.js';
 import type { TaskDefinition, TaskRegistry } from './task-registry.js';
 
@@ -112,8 +113,12 @@ export async function execute(
     const finishedAt = env.clock();
     const stored: RunFacts = { ...facts, state: 'SUCCESS', finishedAt };
     if (options.storeResult) stored.result = value;
+    const effects = successEffects(envelope, value, finishedAt);
+    const record = outcomeRecord(delivery, stored);
     return {
-      settlement: { kind: 'complete', delivery, record: outcomeRecord(delivery, stored) },
+      settlement: effects
+        ? { kind: 'complete', delivery, record, effects }
+        : { kind: 'complete', delivery, record },
       event: {
         name: 'task:succeeded',
         payload: () => ({
@@ -158,8 +163,11 @@ function failureVerdict(
   const reason = refusal ?? 'retries exhausted';
   const record = outcomeRecord(delivery, { ...facts, state: 'FAILURE', error });
   const entry = buildDlqEntry(delivery, error, reason, facts.finishedAt);
+  const effects = failureEffects(envelope, error, facts.finishedAt);
   return {
-    settlement: { kind: 'dead', delivery, entry, record },
+    settlement: effects
+      ? { kind: 'dead', delivery, entry, record, effects }
+      : { kind: 'dead', delivery, entry, record },
     event: { name: 'task:failed', payload: () => ({ ...base, error, reason, finishedAt: facts.finishedAt }) },
   };
 }
@@ -183,7 +191,10 @@ function deadVerdict(
   });
   const entry = buildDlqEntry(delivery, error, reason, finishedAt);
   const envelope = delivery.envelope;
-  const settlement: Settlement = { kind: 'dead', delivery, entry, record };
+  const effects = envelope && failureEffects(envelope, error, finishedAt);
+  const settlement: Settlement = effects
+    ? { kind: 'dead', delivery, entry, record, effects }
+    : { kind: 'dead', delivery, entry, record };
   if (!envelope) return { settlement };
   const base = eventBase(delivery, envelope);
   return {
@@ -208,8 +219,12 @@ function revokedVerdict(
     workerId: env.workerId,
     finishedAt,
   });
+  const why = serializeError(new TaskRevokedError(envelope.id, reason));
+  const effects = failureEffects(envelope, why, finishedAt);
   return {
-    settlement: { kind: 'complete', delivery, record },
+    settlement: effects
+      ? { kind: 'complete', delivery, record, effects }
+      : { kind: 'complete', delivery, record },
     event: { name: 'task:revoked', payload: () => ({ ...eventBase(delivery, envelope), reason }) },
   };
 }

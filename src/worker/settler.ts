@@ -1,4 +1,5 @@
 import type { Broker, Settlement } from '../brokers/broker.js';
+import type { ResultRecord } from '../protocol/result-record.js';
 import type { ResultBackend } from '../backends/result-backend.js';
 import { abortableSleep } from '../util/abortable-sleep.js';
 
@@ -72,7 +73,7 @@ export class Settler {
     for (let failures = 0; ; failures++) {
       try {
         if (!this.broker.writesRecords) {
-          const records = settlements.flatMap((s) => (s.kind !== 'release' && s.record ? [s.record] : []));
+          const records = settlements.flatMap(recordsOf);
           await this.backend.put(records);
         }
         await this.broker.settle(settlements);
@@ -84,4 +85,13 @@ export class Settler {
       }
     }
   }
+}
+
+/** Every result record a settlement writes, its workflow's included. */
+function recordsOf(settlement: Settlement): ResultRecord[] {
+  if (settlement.kind === 'release') return [];
+  const records = settlement.record ? [settlement.record] : [];
+  if (settlement.kind === 'retry' || !settlement.effects) return records;
+  const { cancelled = [], chordFailure } = settlement.effects;
+  return [...records, ...cancelled, ...(chordFailure ? [chordFailure.body.record] : [])];
 }

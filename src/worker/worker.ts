@@ -170,7 +170,8 @@ export class Worker {
     while (!this.stopSignal.signal.aborted) {
       const capacity = concurrency - this.running.size + prefetch - this.buffer.length;
       // Claim in worthwhile batches: when half the window is free, or at once when nothing is buffered.
-      const worthClaiming = capacity > 0 && (this.buffer.length === 0 || capacity * 2 >= concurrency + prefetch);
+      const worthClaiming =
+        capacity > 0 && (this.buffer.length === 0 || capacity * 2 >= concurrency + prefetch);
       if (!worthClaiming) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;

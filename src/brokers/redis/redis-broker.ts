@@ -11,6 +11,7 @@ import type {
   QueueStats,
   Settlement,
   Unsubscribe,
+  WorkflowEffects,
 } from '../broker.js';
 import { decodeEnvelope, encodeEnvelope, MalformedMessageError } from '../../protocol/codec.js';
 import type { Envelope } from '../../protocol/envelope.js';
@@ -18,6 +19,7 @@ import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js
 import {
   CONTROL_CHANNEL,
   IDEMPOTENCY_PREFIX,
+  KEY_PREFIX,
   QUEUES_KEY,
   queueKeys,
   RESULT_PREFIX,
@@ -63,7 +65,9 @@ export class RedisBroker implements Broker {
   private readonly registeredQueues = new Set<string>();
   private readonly startMarks = new StartMarks();
   private startFlush: Promise<void> | undefined;
-  private blocking: Redis | undefined;
+  private readonly idleBlocking: Redis[] = [];
+  private readonly busyBlocking = new Set<Redis>();
+  private closed = false;
   private claimRotation = 0;
 
   constructor(options: RedisBrokerOptions) {
@@ -163,9 +167,13 @@ export class RedisBroker implements Broker {
   async waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void> {
     const waitMs = untilMs - this.clock();
     if (waitMs <= 0 || signal.aborted) return;
-    const blocking = (this.blocking ??= this.connectBlocking());
+    // A blocked connection serves one waiter at a time, so concurrent waiters (several workers of
+    // one app) each take their own from a small pool.
+    const blocking = this.idleBlocking.pop() ?? this.connectBlocking();
+    this.busyBlocking.add(blocking);
+    let usable = true;
     const onAbort = (): void => {
-      if (this.blocking === blocking) this.blocking = undefined;
+      usable = false;
       blocking.disconnect();
     };
     signal.addEventListener('abort', onAbort, { once: true });
@@ -173,9 +181,13 @@ export class RedisBroker implements Broker {
       const markers = queues.map((queue) => queueKeys(queue).marker);
       await blocking.bzpopmin(...markers, Math.max(waitMs, 1) / 1_000);
     } catch (error) {
+      usable = false;
+      blocking.disconnect();
       if (!signal.aborted) throw error;
     } finally {
       signal.removeEventListener('abort', onAbort);
+      this.busyBlocking.delete(blocking);
+      if (usable && !this.closed) this.idleBlocking.push(blocking);
     }
   }
 
@@ -213,26 +225,88 @@ export class RedisBroker implements Broker {
   async settle(settlements: readonly Settlement[]): Promise<void> {
     for (const { delivery } of settlements) this.startMarks.forget(delivery.queue, delivery.id);
     if (this.startMarks.size > 0) await this.flushStarts();
-    const byQueue = new Map<string, (string | number)[]>();
+    const byQueue = new Map<
+      string,
+      { ops: (string | number)[]; effects: (string | number)[]; count: number }
+    >();
     for (const settlement of settlements) {
       const queue = settlement.delivery.queue;
-      let args = byQueue.get(queue);
-      if (!args) byQueue.set(queue, (args = [this.clock(), RESULT_PREFIX]));
-      args.push(...this.settlementArgs(settlement));
+      let group = byQueue.get(queue);
+      if (!group) byQueue.set(queue, (group = { ops: [], effects: [], count: 0 }));
+      group.ops.push(...this.settlementArgs(settlement));
+      group.count++;
+      if (settlement.kind === 'complete' || settlement.kind === 'dead') {
+        if (settlement.effects) group.effects.push(...this.effectArgs(settlement.effects));
+      }
     }
+    const now = this.clock();
     await Promise.all(
-      [...byQueue].map(([queue, args]) => {
+      [...byQueue].map(([queue, { ops, effects, count }]) => {
         const keys = queueKeys(queue);
-        return this.redis.turbineSettle(...claimKeys(keys).slice(0, 9), keys.dlq, keys.dlqEntries, ...args);
+        return this.redis.turbineSettle(
+          ...claimKeys(keys).slice(0, 9),
+          keys.dlq,
+          keys.dlqEntries,
+          now,
+          RESULT_PREFIX,
+          KEY_PREFIX,
+          count,
+          ...ops,
+          ...effects,
+        );
       }),
     );
+  }
+
+  private effectArgs(effects: WorkflowEffects): (string | number)[] {
+    const args: (string | number)[] = [];
+    for (const { envelope, dueAt } of effects.followUps ?? []) {
+      args.push('F', envelope.queue, envelope.id, encodeEnvelope(envelope), envelope.priority, dueAt ?? 0);
+    }
+    const join = effects.chordJoin;
+    if (join) {
+      const body = join.body;
+      args.push('J', join.chordId, join.index, join.size, join.resultJson, Math.max(1, join.ttlMs));
+      args.push(
+        body.id,
+        body.queue,
+        body.priority,
+        body.dueAt ?? 0,
+        body.prefix ?? '',
+        body.suffix ?? '',
+        body.envelope ?? '',
+      );
+    }
+    const failure = effects.chordFailure;
+    if (failure) {
+      const { id, queue, entry, record } = failure.body;
+      const [encoded, ttlMs] = this.recordArgs(record);
+      args.push(
+        'X',
+        failure.chordId,
+        Math.max(1, failure.ttlMs),
+        id,
+        queue,
+        JSON.stringify(entry),
+        entry.failedAt,
+        encoded,
+        ttlMs,
+      );
+    }
+    if (this.writesRecords) {
+      for (const record of effects.cancelled ?? []) args.push('C', record.id, ...this.recordArgs(record));
+    }
+    return args;
+  }
+
+  private recordArgs(record: ResultRecord | undefined): [string, number] {
+    return this.writesRecords && record ? [encodeRecord(record), Math.max(1, record.ttlMs)] : ['', 1];
   }
 
   private settlementArgs(settlement: Settlement): (string | number)[] {
     const { id } = settlement.delivery;
     const record = settlement.kind === 'release' ? undefined : settlement.record;
-    const recordArgs =
-      this.writesRecords && record ? [encodeRecord(record), Math.max(1, record.ttlMs)] : ['', 0];
+    const recordArgs = this.recordArgs(record);
     switch (settlement.kind) {
       case 'complete':
         return ['A', id, '', '', '', ...recordArgs];
@@ -359,8 +433,8 @@ export class RedisBroker implements Broker {
   }
 
   async close(): Promise<void> {
-    this.blocking?.disconnect();
-    this.blocking = undefined;
+    this.closed = true;
+    for (const blocking of [...this.idleBlocking.splice(0), ...this.busyBlocking]) blocking.disconnect();
     if (this.startMarks.size > 0) await this.flushStarts().catch(() => {});
     try {
       await Promise.race([this.redis.quit(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);

@@ -1,18 +1,25 @@
 -- Ends workers' holds on messages and records their outcome, all in one atomic step.
 -- KEYS[1] ready  KEYS[2] prio  KEYS[3] delayed  KEYS[4] messages  KEYS[5] leases  KEYS[6] started
 -- KEYS[7] redeliveries  KEYS[8] marker  KEYS[9] seq  KEYS[10] dlq (zset)  KEYS[11] dlq entries (hash)
--- ARGV[1] now  ARGV[2] result key prefix
--- ARGV[3..] per settlement, 7 fields: op, id, a, b, c, record ('' = none), recordTtlMs
+-- ARGV[1] now  ARGV[2] result key prefix  ARGV[3] key prefix  ARGV[4] number of settlements (n)
+-- ARGV[5..] per settlement, 7 fields: op, id, a, b, c, record ('' = none), recordTtlMs
 --   op 'A' complete: the message is removed.
 --   op 'R' retry:    a = new envelope, b = dueAt, c = priority.
 --   op 'D' dead:     a = DLQ entry, b = failedAt.
 --   op 'L' release:  c = priority; ready again at the front, not counted as a delivery.
+-- Then workflow effects (docs/workflows.md), each a tag and its fields:
+--   'F' follow-up step: queue, id, envelope, priority, dueAt (0 = now)
+--   'J' chord join: chordId, index, size, resultJson, ttlMs, bodyId, bodyQueue, bodyPriority,
+--       bodyDueAt, prefix, suffix, envelope (body = prefix .. '[' .. results .. ']' .. suffix, or envelope)
+--   'X' chord failure: chordId, ttlMs, bodyId, bodyQueue, entry, failedAt, record, recordTtlMs
+--   'C' cancelled step's record: id, record, recordTtlMs
 -- Returns the number of settlements applied. Wakes a blocked worker for retries and releases.
-local now, resultPrefix = tonumber(ARGV[1]), ARGV[2]
+local now, resultPrefix, keyPrefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local settlementsEnd = 4 + tonumber(ARGV[4]) * 7
 local all, removed, outcomes = {}, {}, {}
 local earliest = nil
 
-for i = 3, #ARGV, 7 do
+for i = 5, settlementsEnd, 7 do
   local op, id = ARGV[i], ARGV[i + 1]
   all[#all + 1] = id
   if op == 'A' then
@@ -51,4 +58,51 @@ if #all > 0 then
 end
 if #removed > 0 then call_chunked('HDEL', KEYS[4], removed, 2000) end
 if earliest then wake(KEYS[8], earliest) end
+
+local i = settlementsEnd + 1
+while i <= #ARGV do
+  local tag = ARGV[i]
+  if tag == 'F' then
+    enqueue_into(keyPrefix, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5]), now)
+    i = i + 6
+  elseif tag == 'J' then
+    local chordKey = keyPrefix .. ':chord:' .. ARGV[i + 1]
+    local size = tonumber(ARGV[i + 3])
+    -- A member redelivered after a crash joins once: HSETNX on its index.
+    if redis.call('HSETNX', chordKey, 'r' .. ARGV[i + 2], ARGV[i + 4]) == 1 then
+      local done = redis.call('HINCRBY', chordKey, 'done', 1)
+      redis.call('PEXPIRE', chordKey, ARGV[i + 5])
+      if done == size and redis.call('HEXISTS', chordKey, 'failed') == 0 then
+        local payload = ARGV[i + 12]
+        if ARGV[i + 10] ~= '' then
+          local results = {}
+          for first = 0, size - 1, 1000 do
+            local fields = {}
+            for index = first, math.min(first + 999, size - 1) do fields[#fields + 1] = 'r' .. index end
+            for _, value in ipairs(redis.call('HMGET', chordKey, unpack(fields))) do results[#results + 1] = value end
+          end
+          payload = ARGV[i + 10] .. '[' .. table.concat(results, ',') .. ']' .. ARGV[i + 11]
+        end
+        enqueue_into(keyPrefix, ARGV[i + 7], ARGV[i + 6], payload, tonumber(ARGV[i + 8]), tonumber(ARGV[i + 9]), now)
+      end
+    end
+    i = i + 13
+  elseif tag == 'X' then
+    local chordKey = keyPrefix .. ':chord:' .. ARGV[i + 1]
+    if redis.call('HSETNX', chordKey, 'failed', 1) == 1 then
+      redis.call('PEXPIRE', chordKey, ARGV[i + 2])
+      local bodyId, bodyQueue = ARGV[i + 3], ARGV[i + 4]
+      redis.call('ZADD', queue_key(keyPrefix, bodyQueue, 'dlq'), tonumber(ARGV[i + 6]), bodyId)
+      redis.call('HSET', queue_key(keyPrefix, bodyQueue, 'dlq:entries'), bodyId, ARGV[i + 5])
+      redis.call('SADD', keyPrefix .. ':queues', bodyQueue)
+      if ARGV[i + 7] ~= '' then redis.call('SET', resultPrefix .. bodyId, ARGV[i + 7], 'PX', ARGV[i + 8]) end
+    end
+    i = i + 9
+  elseif tag == 'C' then
+    redis.call('SET', resultPrefix .. ARGV[i + 1], ARGV[i + 2], 'PX', ARGV[i + 3])
+    i = i + 4
+  else
+    return redis.error_reply('settle: unknown effect tag ' .. tostring(tag))
+  end
+end
 return #all

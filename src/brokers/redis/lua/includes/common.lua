@@ -32,3 +32,23 @@ end
 local function wake(markerKey, score)
   redis.call('ZADD', markerKey, 'LT', score, 'w')
 end
+
+-- The key of kind `kind` of queue `queue` (keys.ts builds the same names).
+local function queue_key(keyPrefix, queue, kind)
+  return keyPrefix .. ':{' .. queue .. '}:' .. kind
+end
+
+-- Stores one message in any queue unless its id is already there; used by workflow steps.
+local function enqueue_into(keyPrefix, queue, id, payload, priority, dueAt, now)
+  if redis.call('HSETNX', queue_key(keyPrefix, queue, 'messages'), id, payload) == 0 then return end
+  redis.call('SADD', keyPrefix .. ':queues', queue)
+  local marker = queue_key(keyPrefix, queue, 'marker')
+  if dueAt > now then
+    redis.call('ZADD', queue_key(keyPrefix, queue, 'delayed'), dueAt, id)
+    wake(marker, dueAt)
+  else
+    push_ready(queue_key(keyPrefix, queue, 'ready'), queue_key(keyPrefix, queue, 'prio'),
+      queue_key(keyPrefix, queue, 'seq'), id, priority, false)
+    wake(marker, 0)
+  end
+end
