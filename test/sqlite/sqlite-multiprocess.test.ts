@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../src/brokers/sqlite/migrations.js';
+import { decodeEnvelope } from '../../src/protocol/codec.js';
 import { message, tempDir, useBroker } from './sqlite-test-kit.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/sqlite-process.ts', import.meta.url));
@@ -52,7 +54,8 @@ describe('SqliteBroker across processes', () => {
       FIXTURE_MODE: 'open',
       FIXTURE_DB: path,
     });
-    expect(reports).toEqual(Array.from({ length: 4 }, () => ({ version: 1, mode: 'wal' })));
+    const version = loadMigrations().length;
+    expect(reports).toEqual(Array.from({ length: 4 }, () => ({ version, mode: 'wal' })));
   });
 
   it('delivers each message to exactly one of several claiming processes', async () => {
@@ -69,5 +72,30 @@ describe('SqliteBroker across processes', () => {
     expect(await broker.queueStats()).toEqual([
       { name: 'shared', waiting: 0, delayed: 0, active: 0, dlq: 0 },
     ]);
+  });
+
+  it('enqueues each chord body once while several processes join its last members together', async () => {
+    const { broker, path } = useBroker();
+    const chords = 300;
+    const size = 3;
+    // Members of one chord sit side by side, so competing claims end each chord in several processes.
+    await broker.enqueue(
+      Array.from({ length: chords * size }, (_, i) =>
+        message({ id: `j-${i}`, queue: 'joins', args: [Math.floor(i / size), i % size, size] }),
+      ),
+    );
+    const env = { FIXTURE_MODE: 'join', FIXTURE_DB: path, FIXTURE_QUEUE: 'joins' };
+    const reports = await runTogether<{ ids: string[] }>(3, env);
+    expect(reports.filter((report) => report.ids.length > 0).length).toBeGreaterThan(1);
+    const bodies = broker.database
+      .prepare<[], { id: string; envelope: string }>(
+        "SELECT id, envelope FROM messages WHERE queue = 'bodies'",
+      )
+      .all();
+    expect(bodies.map((row) => row.id).sort()).toEqual(
+      Array.from({ length: chords }, (_, n) => `body-${n}`).sort(),
+    );
+    for (const row of bodies) expect(decodeEnvelope(row.envelope).args).toEqual([[0, 10, 20]]);
+    expect(broker.database.prepare('SELECT count(*) FROM chords WHERE done = 3').pluck().get()).toBe(chords);
   });
 });

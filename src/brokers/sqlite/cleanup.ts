@@ -12,8 +12,8 @@ export type Cleanup = (now: number) => void;
 
 /**
  * Prepares the periodic cleanup (what Redis does with key TTLs): expired result records,
- * idempotency keys and revocations, and control messages older than a minute, in one
- * immediate transaction.
+ * idempotency keys, revocations and chords (with their members' results), and control messages
+ * older than a minute, in one immediate transaction.
  */
 export function prepareCleanup(db: Database.Database, intervalMs = CLEANUP_INTERVAL_MS): Cleanup {
   type Bounds = { before: number; batch: number };
@@ -26,6 +26,11 @@ export function prepareCleanup(db: Database.Database, intervalMs = CLEANUP_INTER
   const revoked = db.prepare<Bounds>(
     'DELETE FROM revoked WHERE id IN (SELECT id FROM revoked WHERE until <= @before LIMIT @batch)',
   );
+  // A batch of expired chords, the same one for both deletes (ordered by the expiry index).
+  const expiredChords =
+    'SELECT id FROM chords WHERE expires_at <= @before ORDER BY expires_at, id LIMIT @batch';
+  const chordResults = db.prepare<Bounds>(`DELETE FROM chord_results WHERE chord_id IN (${expiredChords})`);
+  const chords = db.prepare<Bounds>(`DELETE FROM chords WHERE id IN (${expiredChords})`);
   // The table only ever holds about a minute of revocations, so a scan is cheap.
   const control = db.prepare<Bounds>(
     'DELETE FROM control WHERE id IN (SELECT id FROM control WHERE created_at <= @before LIMIT @batch)',
@@ -35,6 +40,8 @@ export function prepareCleanup(db: Database.Database, intervalMs = CLEANUP_INTER
     results.run({ before: now, batch });
     keys.run({ before: now, batch });
     revoked.run({ before: now, batch });
+    chordResults.run({ before: now, batch });
+    chords.run({ before: now, batch });
     control.run({ before: now - CONTROL_RETENTION_MS, batch });
   });
   let lastRunAt = Number.NEGATIVE_INFINITY;

@@ -11,6 +11,7 @@ import type {
   QueueStats,
   Settlement,
   Unsubscribe,
+  WorkflowEffects,
 } from '../broker.js';
 import { encodeEnvelope } from '../../protocol/codec.js';
 import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js';
@@ -20,7 +21,13 @@ import { openSqliteDatabase } from './open-database.js';
 import { prepareQueueReads, type QueueReads } from './queue-reads.js';
 import type { RecordWrite } from './message-writes.js';
 import { SqliteDlqStore } from './sqlite-dlq-store.js';
-import { prepareTransitions, type EnqueueItem, type SettleOp, type Transitions } from './statements.js';
+import {
+  prepareTransitions,
+  type EffectWrites,
+  type EnqueueItem,
+  type SettleOp,
+  type Transitions,
+} from './statements.js';
 import { toDelivery } from './to-delivery.js';
 import { WorkWatcher } from './work-watcher.js';
 
@@ -94,22 +101,12 @@ export class SqliteBroker implements Broker {
   }
 
   async enqueue(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> {
-    const items = messages.map(({ envelope, dueAt }): EnqueueItem => ({
-      id: envelope.id,
-      queue: envelope.queue,
-      priority: envelope.priority,
-      envelope: encodeEnvelope(envelope),
-      dueAt,
-      idempotencyKey: envelope.idempotencyKey || undefined,
-      idempotencyTtlMs: envelope.resultTtlMs ?? REVOCATION_MEMORY_MS,
-    }));
+    const items = messages.map(toEnqueueItem);
     const outcomes: EnqueueOutcome[] = [];
     for (let start = 0; start < items.length; start += ENQUEUE_CHUNK) {
       if (start > 0) await new Promise((resolve) => setImmediate(resolve));
       const chunk = items.slice(start, start + ENQUEUE_CHUNK);
-      const newQueues = [...new Set(chunk.map((item) => item.queue))].filter(
-        (q) => !this.registeredQueues.has(q),
-      );
+      const newQueues = this.unregistered(chunk.map((item) => item.queue));
       const stored = this.tx.enqueue(this.clock(), chunk, newQueues);
       for (const queue of newQueues) this.registeredQueues.add(queue);
       if (stored.some((outcome) => !outcome.duplicate)) this.watcher.notifyLocal();
@@ -170,15 +167,24 @@ export class SqliteBroker implements Broker {
     if (this.pendingStarts.length > 0) this.flushStarts();
     if (settlements.length === 0) return;
     const ops = settlements.map((settlement) => this.toSettleOp(settlement));
-    this.tx.settle(this.clock(), ops);
-    if (ops.some((op) => op.op === 'retry' || op.op === 'release')) this.watcher.notifyLocal();
+    const followUpQueues = ops.flatMap((op) =>
+      (op.op === 'complete' || op.op === 'dead') && op.effects
+        ? op.effects.followUps.map((item) => item.queue)
+        : [],
+    );
+    const newQueues = this.unregistered(followUpQueues);
+    const stored = this.tx.settle(this.clock(), ops, newQueues);
+    for (const queue of newQueues) this.registeredQueues.add(queue);
+    if (stored > 0 || ops.some((op) => op.op === 'retry' || op.op === 'release')) this.watcher.notifyLocal();
   }
 
   private toSettleOp(settlement: Settlement): SettleOp {
     const { id, queue } = settlement.delivery;
     switch (settlement.kind) {
-      case 'complete':
-        return { op: 'complete', id, record: this.recordWrite(settlement.record) };
+      case 'complete': {
+        const effects = settlement.effects && this.effectWrites(settlement.effects);
+        return { op: 'complete', id, record: this.recordWrite(settlement.record), effects };
+      }
       case 'retry': {
         const { envelope, dueAt } = settlement;
         const message = { id, queue, priority: envelope.priority, envelope: encodeEnvelope(envelope), dueAt };
@@ -187,11 +193,53 @@ export class SqliteBroker implements Broker {
       case 'dead': {
         const { entry } = settlement;
         const record = this.recordWrite(settlement.record);
-        return { op: 'dead', id, queue, entry: JSON.stringify(entry), failedAt: entry.failedAt, record };
+        const effects = settlement.effects && this.effectWrites(settlement.effects);
+        return {
+          op: 'dead',
+          id,
+          queue,
+          entry: JSON.stringify(entry),
+          failedAt: entry.failedAt,
+          record,
+          effects,
+        };
       }
       case 'release':
         return { op: 'release', id, priority: settlement.delivery.envelope?.priority ?? 0 };
     }
+  }
+
+  /**
+   * Encodes workflow effects for the settle transaction.
+   * @throws Error when a chord body has neither `prefix` nor `envelope`: there would be nothing to enqueue.
+   */
+  private effectWrites(effects: WorkflowEffects): EffectWrites {
+    const { chordJoin, chordFailure } = effects;
+    if (chordJoin && !chordJoin.body.prefix && chordJoin.body.envelope === undefined) {
+      throw new Error(`chord ${chordJoin.chordId}: its body has neither prefix nor envelope`);
+    }
+    const cancelled = this.writesRecords
+      ? (effects.cancelled ?? []).map((record) => ({
+          id: record.id,
+          record: { text: encodeRecord(record), ttlMs: record.ttlMs },
+        }))
+      : [];
+    return {
+      followUps: (effects.followUps ?? []).map(toEnqueueItem),
+      chordJoin,
+      chordFailure: chordFailure && {
+        chordId: chordFailure.chordId,
+        ttlMs: chordFailure.ttlMs,
+        body: {
+          id: chordFailure.body.id,
+          queue: chordFailure.body.queue,
+          entry: JSON.stringify(chordFailure.body.entry),
+          failedAt: chordFailure.body.entry.failedAt,
+          record: this.recordWrite(chordFailure.body.record),
+        },
+      },
+      cancelled,
+    };
   }
 
   private recordWrite(record: ResultRecord | undefined): RecordWrite | undefined {
@@ -239,10 +287,28 @@ export class SqliteBroker implements Broker {
     this.db.close();
   }
 
+  /** The distinct names among `queues` this connection has not registered yet. */
+  private unregistered(queues: readonly string[]): string[] {
+    return [...new Set(queues)].filter((queue) => !this.registeredQueues.has(queue));
+  }
+
   private register(queues: readonly string[]): void {
-    const names = queues.filter((queue) => !this.registeredQueues.has(queue));
+    const names = this.unregistered(queues);
     if (names.length === 0) return;
     this.tx.registerQueues(names);
     for (const name of names) this.registeredQueues.add(name);
   }
+}
+
+/** A message as the enqueue transition takes it; follow-ups of a settlement are stored the same way. */
+function toEnqueueItem({ envelope, dueAt }: OutgoingMessage): EnqueueItem {
+  return {
+    id: envelope.id,
+    queue: envelope.queue,
+    priority: envelope.priority,
+    envelope: encodeEnvelope(envelope),
+    dueAt,
+    idempotencyKey: envelope.idempotencyKey || undefined,
+    idempotencyTtlMs: envelope.resultTtlMs ?? REVOCATION_MEMORY_MS,
+  };
 }

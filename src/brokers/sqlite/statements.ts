@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { ChordJoin } from '../broker.js';
+import { prepareChords } from './chords.js';
 import { prepareClaim, type ClaimOutcome } from './claim.js';
 import { prepareMessageWrites, type RecordWrite, type StoredMessage } from './message-writes.js';
 
@@ -8,9 +10,27 @@ export interface EnqueueItem extends StoredMessage {
   idempotencyTtlMs: number;
 }
 
+/** A chord member's final failure as written: the body's DLQ entry and record, encoded. */
+export interface ChordFailureWrite {
+  chordId: string;
+  ttlMs: number;
+  body: { id: string; queue: string; entry: string; failedAt: number; record: RecordWrite | undefined };
+}
+
+/**
+ * `WorkflowEffects` encoded for storage, applied in the settle transaction right after the
+ * settlement they come with. Records are present only when the broker writes records.
+ */
+export interface EffectWrites {
+  followUps: readonly EnqueueItem[];
+  chordJoin: ChordJoin | undefined;
+  chordFailure: ChordFailureWrite | undefined;
+  cancelled: readonly { id: string; record: RecordWrite }[];
+}
+
 /** One settlement, the SQLite twin of a `settle-11.lua` operation ('A', 'R', 'D', 'L'). */
 export type SettleOp =
-  | { op: 'complete'; id: string; record: RecordWrite | undefined }
+  | { op: 'complete'; id: string; record: RecordWrite | undefined; effects?: EffectWrites }
   | { op: 'retry'; message: StoredMessage; record: RecordWrite | undefined }
   | {
       op: 'dead';
@@ -19,6 +39,7 @@ export type SettleOp =
       entry: string;
       failedAt: number;
       record: RecordWrite | undefined;
+      effects?: EffectWrites;
     }
   | { op: 'release'; id: string; priority: number };
 
@@ -38,8 +59,12 @@ export interface Transitions {
     leaseMs: number,
     maxDeliveries: number,
   ): ClaimOutcome;
-  /** Twin of `settle-11.lua`: ends holds and writes their records. */
-  settle(now: number, ops: readonly SettleOp[]): void;
+  /**
+   * Twin of `settle-11.lua`: ends holds, writes their records and applies their workflow effects
+   * (follow-ups, chord joins and failures, cancelled records). Returns how many messages the
+   * effects stored (follow-ups and chord bodies).
+   */
+  settle(now: number, ops: readonly SettleOp[], newQueues: readonly string[]): number;
   /** Twin of `revoke-8.lua`; true when the task is running (leased) and stays. */
   revoke(
     now: number,
@@ -68,6 +93,7 @@ export interface Transitions {
 export function prepareTransitions(db: Database.Database): Transitions {
   const writes = prepareMessageWrites(db);
   const claimQueue = prepareClaim(db, writes);
+  const chords = prepareChords(db);
   const rememberKey = db.prepare<[string, string, number]>(
     `INSERT INTO idempotency (key, id, expires_at) VALUES (?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET id = excluded.id, expires_at = excluded.expires_at`,
@@ -104,20 +130,27 @@ export function prepareTransitions(db: Database.Database): Transitions {
     "UPDATE messages SET visible_at = ? WHERE id = ? AND state = 'leased'",
   );
 
+  /** The body of `enqueue-6.lua` for one message, inside the caller's transaction; `seq` is its own. */
+  const enqueueOne = (now: number, item: EnqueueItem, seq: number): { id: string; duplicate: boolean } => {
+    if (item.idempotencyKey !== undefined) {
+      const existing = findKey.get(item.idempotencyKey, now);
+      if (existing !== undefined) return { id: existing, duplicate: true };
+      rememberKey.run(item.idempotencyKey, item.id, now + item.idempotencyTtlMs);
+    }
+    // A task id already stored is a duplicate too: never two copies of one message.
+    if (messageExists.get(item.id) !== undefined) return { id: item.id, duplicate: true };
+    writes.store(now, item, seq);
+    return { id: item.id, duplicate: false };
+  };
+
   const enqueue = db.transaction(
     (now: number, items: readonly EnqueueItem[], newQueues: readonly string[]) => {
       for (const queue of newQueues) registerQueue.run(queue);
       let seq = writes.reserveSeq(items.length);
       return items.map((item) => {
-        if (item.idempotencyKey !== undefined) {
-          const existing = findKey.get(item.idempotencyKey, now);
-          if (existing !== undefined) return { id: existing, duplicate: true };
-          rememberKey.run(item.idempotencyKey, item.id, now + item.idempotencyTtlMs);
-        }
-        // A task id already stored is a duplicate too: never two copies of one message.
-        if (messageExists.get(item.id) !== undefined) return { id: item.id, duplicate: true };
-        writes.store(now, item, seq++);
-        return { id: item.id, duplicate: false };
+        const outcome = enqueueOne(now, item, seq);
+        if (!outcome.duplicate) seq++;
+        return outcome;
       });
     },
   );
@@ -127,14 +160,45 @@ export function prepareTransitions(db: Database.Database): Transitions {
       claimQueue(now, queues, max, leaseMs, maxDeliveries),
   );
 
-  const settle = db.transaction((now: number, ops: readonly SettleOp[]) => {
-    const needSeq = ops.filter((op) => op.op === 'retry' || op.op === 'release').length;
+  const settle = db.transaction((now: number, ops: readonly SettleOp[], newQueues: readonly string[]) => {
+    for (const queue of newQueues) registerQueue.run(queue);
+    let needSeq = 0;
+    for (const op of ops) {
+      if (op.op === 'retry' || op.op === 'release') needSeq += 1;
+      else if (op.effects) needSeq += op.effects.followUps.length + (op.effects.chordJoin ? 1 : 0);
+    }
     let seq = needSeq > 0 ? writes.reserveSeq(needSeq) : 0;
+    let stored = 0;
+
+    /** Applies the workflow effects of one settlement, after the settlement itself. */
+    const applyEffects = (effects: EffectWrites): void => {
+      for (const item of effects.followUps) {
+        if (!enqueueOne(now, item, seq++).duplicate) stored += 1;
+      }
+      const { chordJoin, chordFailure } = effects;
+      if (chordJoin) {
+        const body = chords.join(now, chordJoin);
+        if (body) {
+          registerQueue.run(body.queue);
+          const item = { ...body, idempotencyKey: undefined, idempotencyTtlMs: 0 };
+          if (!enqueueOne(now, item, seq++).duplicate) stored += 1;
+        }
+      }
+      if (chordFailure && chords.fail(now, chordFailure.chordId, chordFailure.ttlMs)) {
+        const { id, queue, entry, failedAt, record } = chordFailure.body;
+        registerQueue.run(queue);
+        addDead.run(id, queue, failedAt, entry);
+        if (record) writes.putResult(now, id, record);
+      }
+      for (const { id, record } of effects.cancelled) writes.putResult(now, id, record);
+    };
+
     for (const op of ops) {
       switch (op.op) {
         case 'complete':
           deleteMessage.run(op.id);
           if (op.record) writes.putResult(now, op.id, op.record);
+          if (op.effects) applyEffects(op.effects);
           break;
         case 'retry':
           writes.store(now, op.message, seq++);
@@ -144,6 +208,7 @@ export function prepareTransitions(db: Database.Database): Transitions {
           deleteMessage.run(op.id);
           addDead.run(op.id, op.queue, op.failedAt, op.entry);
           if (op.record) writes.putResult(now, op.id, op.record);
+          if (op.effects) applyEffects(op.effects);
           break;
         case 'release':
           // A negative sequence number puts it before every message of its priority level, the
@@ -152,6 +217,7 @@ export function prepareTransitions(db: Database.Database): Transitions {
           break;
       }
     }
+    return stored;
   });
 
   const revoke = db.transaction(

@@ -84,12 +84,14 @@ while i <= #ARGV do
           payload = ARGV[i + 10] .. '[' .. table.concat(results, ',') .. ']' .. ARGV[i + 11]
         end
         enqueue_into(keyPrefix, ARGV[i + 7], ARGV[i + 6], payload, tonumber(ARGV[i + 8]), tonumber(ARGV[i + 9]), now)
+        redis.call('HSET', chordKey, 'fired', 1)
       end
     end
     i = i + 13
   elseif tag == 'X' then
     local chordKey = keyPrefix .. ':chord:' .. ARGV[i + 1]
-    if redis.call('HSETNX', chordKey, 'failed', 1) == 1 then
+    -- Once only, and never after the body was enqueued (a member that joined, then failed on a redelivery).
+    if redis.call('HEXISTS', chordKey, 'fired') == 0 and redis.call('HSETNX', chordKey, 'failed', 1) == 1 then
       redis.call('PEXPIRE', chordKey, ARGV[i + 2])
       local bodyId, bodyQueue = ARGV[i + 3], ARGV[i + 4]
       redis.call('ZADD', queue_key(keyPrefix, bodyQueue, 'dlq'), tonumber(ARGV[i + 6]), bodyId)
