@@ -3,7 +3,7 @@
  * terminal scrollback), the embedded broker named when there is no URL.
  */
 export function brokerLabel(url: string | undefined): string {
-  if (url === undefined || url === '') return 'the embedded SQLite broker';
+  if (url === undefined || url === '') return 'embedded SQLite';
   return redactUrl(url);
 }
 

@@ -23,16 +23,25 @@ const GAP = '  ';
  * @example
  * formatTable([{ header: 'name', value: (q) => q.name }, { header: 'waiting', value: (q) => q.waiting }], queues);
  */
-export function formatTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], options: TableOptions = {}): string {
+export function formatTable<Row>(
+  columns: readonly Column<Row>[],
+  rows: readonly Row[],
+  options: TableOptions = {},
+): string {
   const color = options.color ?? useColor();
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
   const align = columns.map(
     (column, index) =>
-      column.align ?? (cells.length > 0 && cells.every((line) => typeof line[index] === 'number') ? 'right' : 'left'),
+      column.align ??
+      (cells.length > 0 && cells.every((line) => typeof line[index] === 'number') ? 'right' : 'left'),
   );
-  const text = cells.map((line) => line.map((cell) => (cell === undefined || cell === '' ? '-' : String(cell))));
+  const text = cells.map((line) =>
+    line.map((cell) => (cell === undefined || cell === '' ? '-' : String(cell))),
+  );
   const headers = columns.map((column) => column.header.toUpperCase());
-  const widths = headers.map((header, index) => Math.max(header.length, ...text.map((line) => line[index]!.length)));
+  const widths = headers.map((header, index) =>
+    Math.max(header.length, ...text.map((line) => line[index]!.length)),
+  );
   const layout = (line: string[]): string =>
     line
       .map((cell, index) => {

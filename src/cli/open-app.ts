@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Turbine } from '../app/turbine.js';
+import type { Turbine } from '../app/turbine.js';
 import type { TurbineOptions } from '../config/load-config.js';
 import type { BrokerFlags } from './broker-options.js';
 import { CliError } from './cli-error.js';
@@ -35,6 +35,9 @@ export async function openApp(flags: BrokerFlags, requireModule = false): Promis
     const options: TurbineOptions = {};
     if (flags.broker !== undefined) options.broker = flags.broker;
     if (flags.config !== undefined) options.config = flags.config;
+    // Loaded on demand: had the CLI loaded the SDK (and so ioredis) before an app module that tsx
+    // compiles to CommonJS, tsx would run ioredis a second time over its cached exports and fail.
+    const { Turbine } = await import('../app/turbine.js');
     return new Turbine(options);
   }
   applyBrokerEnv(flags);
@@ -53,5 +56,6 @@ export function applyBrokerEnv(flags: BrokerFlags): void {
 /** Names the flag when `--config` points nowhere (the SDK would otherwise blame TURBINE_CONFIG). */
 function checkConfigFile(config: string | undefined): void {
   if (config === undefined) return;
-  if (config === '' || !existsSync(resolve(config))) throw new CliError(`--config: file not found: ${config}`);
+  if (config === '' || !existsSync(resolve(config)))
+    throw new CliError(`--config: file not found: ${config}`);
 }

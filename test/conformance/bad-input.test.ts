@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TaskFailedError } from '../../src/index.js';
+import type { TaskFailedError } from '../../src/index.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { brokerTargets } from './broker-targets.js';
 import { uniqueQueue, useBroker } from './use-broker.js';

@@ -21,8 +21,8 @@ describe.each(brokerTargets)('workflows on $name', (target) => {
     const queue = uniqueQueue('wf');
     const add = app.task('add', { queue }, async (x: number, y: number) => x + y);
     const mul = app.task('mul', { queue }, async (x: number, y: number) => x * y);
-    const sum = app.task('sum', { queue }, async (values: number[], offset = 0) =>
-      values.reduce((a: number, b: number) => a + b, offset),
+    const sum = app.task('sum', { queue }, async (values: number[], offset: number = 0) =>
+      values.reduce((a, b) => a + b, offset),
     );
     const fail = app.task('fail', { queue, maxRetries: 0 }, async (_x: unknown) => {
       throw new PermanentError('step failed on purpose');
