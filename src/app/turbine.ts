@@ -123,6 +123,11 @@ export class Turbine implements TaskSubmitter, ResultSource {
     return this.broker.purge(queue);
   }
 
+  /** The broker's technology: `'redis'` or `'sqlite'`. */
+  get brokerKind(): string {
+    return this.broker.kind;
+  }
+
   /** True while the broker connection is usable. */
   isHealthy(): boolean {
     return this.broker.isHealthy();

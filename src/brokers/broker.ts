@@ -99,8 +99,10 @@ export interface WorkflowEffects {
   followUps?: OutgoingMessage[];
   chordJoin?: ChordJoin;
   chordFailure?: ChordFailure;
-  /** FAILURE records of steps that will never run because this one failed. */
-  cancelled?: ResultRecord[];
+  /** More result records to write: steps that will never run because this one failed, items of a batch. */
+  records?: ResultRecord[];
+  /** More DLQ entries: items of a batch that failed for good. */
+  deadLetters?: DlqEntry[];
 }
 
 /** How a worker ends its hold on one delivery. */

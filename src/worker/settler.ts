@@ -92,6 +92,6 @@ function recordsOf(settlement: Settlement): ResultRecord[] {
   if (settlement.kind === 'release') return [];
   const records = settlement.record ? [settlement.record] : [];
   if (settlement.kind === 'retry' || !settlement.effects) return records;
-  const { cancelled = [], chordFailure } = settlement.effects;
-  return [...records, ...cancelled, ...(chordFailure ? [chordFailure.body.record] : [])];
+  const { records: more = [], chordFailure } = settlement.effects;
+  return [...records, ...more, ...(chordFailure ? [chordFailure.body.record] : [])];
 }

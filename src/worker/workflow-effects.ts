@@ -76,7 +76,7 @@ export function failureEffects(
     };
   }
   if (cancelledSteps.length > 0)
-    effects.cancelled = cancelledSteps.map((step) => failedRecord(step, chainError, now));
+    effects.records = cancelledSteps.map((step) => failedRecord(step, chainError, now));
   return effects;
 }
 

@@ -175,7 +175,7 @@ describe('SqliteBroker settle: follow-ups', () => {
     );
     const effects: WorkflowEffects = {
       followUps: [message({ id: 'fine', queue: 'next' }), message({ id: 'boom', queue: 'next' })],
-      cancelled: [record('skipped', { state: 'FAILURE' })],
+      records: [record('skipped', { state: 'FAILURE' })],
     };
     await expect(broker.settle([complete(parent!, effects)])).rejects.toThrow(/refused/);
     expect(await broker.locate('parent')).toMatchObject({ state: 'RECEIVED' });
@@ -410,7 +410,7 @@ describe('SqliteBroker settle: cancelled steps', () => {
         error: { name: 'ChainError', message: 'step-1 failed' },
       }),
     );
-    await broker.settle([dead(failed!, { cancelled })]);
+    await broker.settle([dead(failed!, { records: cancelled })]);
     expect(await backend.get('step-1')).toMatchObject({ state: 'FAILURE' });
     for (const id of ['step-2', 'step-3']) {
       const stored = await backend.get(id);
@@ -425,7 +425,7 @@ describe('SqliteBroker settle: cancelled steps', () => {
     const [m0] = await claimed(broker, ['m0']);
     await broker.settle([
       dead(m0!, {
-        cancelled: [record('step-2', { state: 'FAILURE' })],
+        records: [record('step-2', { state: 'FAILURE' })],
         chordFailure: {
           chordId: 'quiet',
           ttlMs: TTL_MS,

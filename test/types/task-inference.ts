@@ -1,6 +1,7 @@
 // Type tests: checked by `npm run typecheck` (tsc), never run. Each @ts-expect-error must be needed,
 // so a loosened type makes the check fail.
-import { Turbine, type AsyncResult, type TaskInfo } from '../../src/index.js';
+import type { Turbine } from '../../src/index.js';
+import { type AsyncResult, type TaskInfo } from '../../src/index.js';
 
 declare const app: Turbine;
 

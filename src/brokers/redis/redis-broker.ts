@@ -294,7 +294,10 @@ export class RedisBroker implements Broker {
       );
     }
     if (this.writesRecords) {
-      for (const record of effects.cancelled ?? []) args.push('C', record.id, ...this.recordArgs(record));
+      for (const record of effects.records ?? []) args.push('C', record.id, ...this.recordArgs(record));
+    }
+    for (const entry of effects.deadLetters ?? []) {
+      args.push('Q', entry.queue, entry.id, JSON.stringify(entry), entry.failedAt);
     }
     return args;
   }

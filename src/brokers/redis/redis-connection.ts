@@ -7,6 +7,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 export function connectRedis(url: string, overrides: RedisOptions = {}): Redis {
   return new Redis(url, {
     lazyConnect: false,
+    disconnectTimeout: 200,
     enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
     ...overrides,

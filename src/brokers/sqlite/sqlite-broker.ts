@@ -218,8 +218,8 @@ export class SqliteBroker implements Broker {
     if (chordJoin && !chordJoin.body.prefix && chordJoin.body.envelope === undefined) {
       throw new Error(`chord ${chordJoin.chordId}: its body has neither prefix nor envelope`);
     }
-    const cancelled = this.writesRecords
-      ? (effects.cancelled ?? []).map((record) => ({
+    const records = this.writesRecords
+      ? (effects.records ?? []).map((record) => ({
           id: record.id,
           record: { text: encodeRecord(record), ttlMs: record.ttlMs },
         }))
@@ -238,7 +238,13 @@ export class SqliteBroker implements Broker {
           record: this.recordWrite(chordFailure.body.record),
         },
       },
-      cancelled,
+      records,
+      deadLetters: (effects.deadLetters ?? []).map((entry) => ({
+        id: entry.id,
+        queue: entry.queue,
+        failedAt: entry.failedAt,
+        entry: JSON.stringify(entry),
+      })),
     };
   }
 

@@ -25,7 +25,8 @@ export interface EffectWrites {
   followUps: readonly EnqueueItem[];
   chordJoin: ChordJoin | undefined;
   chordFailure: ChordFailureWrite | undefined;
-  cancelled: readonly { id: string; record: RecordWrite }[];
+  records: readonly { id: string; record: RecordWrite }[];
+  deadLetters: readonly { id: string; queue: string; failedAt: number; entry: string }[];
 }
 
 /** One settlement, the SQLite twin of a `settle-11.lua` operation ('A', 'R', 'D', 'L'). */
@@ -61,7 +62,7 @@ export interface Transitions {
   ): ClaimOutcome;
   /**
    * Twin of `settle-11.lua`: ends holds, writes their records and applies their workflow effects
-   * (follow-ups, chord joins and failures, cancelled records). Returns how many messages the
+   * (follow-ups, chord joins and failures, extra records and DLQ entries). Returns how many messages the
    * effects stored (follow-ups and chord bodies).
    */
   settle(now: number, ops: readonly SettleOp[], newQueues: readonly string[]): number;
@@ -190,7 +191,11 @@ export function prepareTransitions(db: Database.Database): Transitions {
         addDead.run(id, queue, failedAt, entry);
         if (record) writes.putResult(now, id, record);
       }
-      for (const { id, record } of effects.cancelled) writes.putResult(now, id, record);
+      for (const { id, record } of effects.records) writes.putResult(now, id, record);
+      for (const { id, queue, failedAt, entry } of effects.deadLetters) {
+        registerQueue.run(queue);
+        addDead.run(id, queue, failedAt, entry);
+      }
     };
 
     for (const op of ops) {

@@ -12,7 +12,8 @@
 --   'J' chord join: chordId, index, size, resultJson, ttlMs, bodyId, bodyQueue, bodyPriority,
 --       bodyDueAt, prefix, suffix, envelope (body = prefix .. '[' .. results .. ']' .. suffix, or envelope)
 --   'X' chord failure: chordId, ttlMs, bodyId, bodyQueue, entry, failedAt, record, recordTtlMs
---   'C' cancelled step's record: id, record, recordTtlMs
+--   'C' another result record: id, record, recordTtlMs
+--   'Q' another DLQ entry: queue, id, entry, failedAt
 -- Returns the number of settlements applied. Wakes a blocked worker for retries and releases.
 local now, resultPrefix, keyPrefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local settlementsEnd = 4 + tonumber(ARGV[4]) * 7
@@ -103,6 +104,11 @@ while i <= #ARGV do
   elseif tag == 'C' then
     redis.call('SET', resultPrefix .. ARGV[i + 1], ARGV[i + 2], 'PX', ARGV[i + 3])
     i = i + 4
+  elseif tag == 'Q' then
+    redis.call('ZADD', queue_key(keyPrefix, ARGV[i + 1], 'dlq'), tonumber(ARGV[i + 4]), ARGV[i + 2])
+    redis.call('HSET', queue_key(keyPrefix, ARGV[i + 1], 'dlq:entries'), ARGV[i + 2], ARGV[i + 3])
+    redis.call('SADD', keyPrefix .. ':queues', ARGV[i + 1])
+    i = i + 5
   else
     return redis.error_reply('settle: unknown effect tag ' .. tostring(tag))
   end
