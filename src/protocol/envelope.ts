@@ -66,4 +66,12 @@ export interface Envelope {
   idempotencyKey?: string;
   headers?: Record<string, string>;
   workflow?: WorkflowLinks;
+  /** A batch message: the task runs once per item, each item with its own id and result. */
+  batch?: { items: BatchItem[] };
+}
+
+/** One item of a batch message. */
+export interface BatchItem {
+  id: string;
+  args: unknown[];
 }

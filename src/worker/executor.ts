@@ -22,6 +22,8 @@ export type PendingEvent = {
 export interface Verdict {
   settlement: Settlement;
   event?: PendingEvent;
+  /** Emits several events (a batch's items); used instead of `event`. */
+  announce?: () => void;
 }
 
 /** What the executor needs from its worker. */

@@ -8,6 +8,7 @@ import { abortableSleep } from '../util/abortable-sleep.js';
 import { withDeadline } from '../util/with-deadline.js';
 import { execute, newAttempt, triage, type ExecutorEnv, type Verdict } from './executor.js';
 import type { Attempt } from './executor.js';
+import { executeBatch } from './batch-executor.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { Settler } from './settler.js';
 import type { TaskRegistry } from './task-registry.js';
@@ -219,7 +220,8 @@ export class Worker {
     try {
       const early = triage(delivery, this.env);
       const definition = this.env.registry.get(delivery.envelope?.name ?? '');
-      verdict = early ?? (await execute(attempt, definition!, this.env));
+      const run = delivery.envelope?.batch ? executeBatch : execute;
+      verdict = early ?? (await run(attempt, definition!, this.env));
     } catch (error) {
       // The executor itself failed (a bug, not the task): give the message back rather than lose it.
       this.emit('worker:error', { error: error as Error });
@@ -229,6 +231,7 @@ export class Worker {
     this.pump();
     this.wakeLoop();
     await this.settler.add(verdict.settlement);
+    verdict.announce?.();
     if (verdict.event && this.emitter.listenerCount(verdict.event.name) > 0) {
       this.emitter.emit(verdict.event.name, verdict.event.payload());
     }
