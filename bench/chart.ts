@@ -65,7 +65,10 @@ export function ratioChart(rows: ResultRow[], systems: SystemName[]): string {
   );
   const height = bottom + 30;
   const width = LABEL_WIDTH + PLOT_WIDTH + 60;
-  const empty = groups.length === 0 ? `<text x="${LABEL_WIDTH}" y="${TOP + 14}">no throughput data for ${BASELINE}</text>` : '';
+  const empty =
+    groups.length === 0
+      ? `<text x="${LABEL_WIDTH}" y="${TOP + 14}">no throughput data for ${BASELINE}</text>`
+      : '';
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,

@@ -45,7 +45,7 @@ async function sampleMemory(settleMs: number): Promise<MemorySample> {
   return { rssMb: rss / 2 ** 20, heapUsedMb: heapUsed / 2 ** 20 };
 }
 
-async function runWorker(system: BenchSystem, spec: WorkerSpec): Promise<void> {
+async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: MemorySample): Promise<void> {
   let count = 0;
   let firstStartAt = Number.NaN;
   let lastCompleteAt = Number.NaN;
@@ -60,9 +60,9 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec): Promise<void> {
   await system.startWorker({
     concurrency: spec.concurrency,
     onStart(dueAt) {
-      const at = now();
-      if (Number.isNaN(firstStartAt)) firstStartAt = at;
-      if (dueAt !== undefined) lateness.push(at - dueAt);
+      if (Number.isNaN(firstStartAt)) firstStartAt = now();
+      // Due times are epoch ms, as the systems schedule them; whole-ms resolution is enough here.
+      if (dueAt !== undefined) lateness.push(Date.now() - dueAt);
     },
     onComplete() {
       lastCompleteAt = now();
@@ -73,12 +73,24 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec): Promise<void> {
     onError: (error) => settle(error ?? new Error('task failed')),
   });
   const idle = spec.memorySettleMs === undefined ? undefined : await sampleMemory(spec.memorySettleMs);
-  await send({ type: 'ready', ...(idle && { memory: idle }) });
+  await send({ type: 'ready', ...(idle && { memory: idle }), ...(baseline && { baseline }) });
 
   await finished;
   const after = spec.memorySettleMs === undefined ? undefined : await sampleMemory(spec.memorySettleMs);
   await system.close();
-  await send({ type: 'finished', count, firstStartAt, lastCompleteAt, lateness, ...(after && { memory: after }) });
+  await send({
+    type: 'finished',
+    count,
+    firstStartAt,
+    lastCompleteAt,
+    lateness,
+    ...(after && { memory: after }),
+  });
+}
+
+/** A due time (epoch ms, whole: an `eta` Date holds no more) uniformly `minMs`–`maxMs` from now. */
+function dueTime(minMs: number, maxMs: number): number {
+  return Math.round(Date.now() + minMs + Math.random() * (maxMs - minMs));
 }
 
 async function runProducer(system: BenchSystem, spec: ProducerSpec): Promise<void> {
@@ -112,14 +124,18 @@ async function runProducer(system: BenchSystem, spec: ProducerSpec): Promise<voi
         if (i >= spec.warmup) samples.push(completedAt - sentAt);
       }
       break;
-    case 'delayed':
+    case 'delayed-stream':
       for (let i = 0; i < spec.count; i++) {
-        // Pacing keeps the load light: lateness should show timer precision, not a backlog.
+        // A steady rate well below capacity: lateness should show scheduling, not a backlog.
         const wait = startedAt + (i * 1000) / spec.ratePerSec - now();
         if (wait > 0) await sleep(wait);
-        const delay = spec.minDelayMs + Math.random() * (spec.maxDelayMs - spec.minDelayMs);
-        // Whole milliseconds: an `eta` Date cannot hold more.
-        await system.enqueueAt(Math.round(Date.now() + delay));
+        await system.enqueueAt(dueTime(spec.minDelayMs, spec.maxDelayMs));
+      }
+      break;
+    case 'delayed-sequential':
+      for (let i = 0; i < spec.count; i++) {
+        await system.enqueueAt(dueTime(spec.minDelayMs, spec.maxDelayMs));
+        await nextRelayed();
       }
       break;
   }
@@ -133,8 +149,11 @@ async function main(): Promise<void> {
   // An orphan would keep consuming from the next run's queue: leave with the parent.
   process.on('disconnect', () => process.exit(1));
   try {
+    // The harness's own footprint (Node, tsx, this file), before any queue library is loaded.
+    const measure = spec.role === 'worker' && spec.memorySettleMs !== undefined;
+    const baseline = measure ? await sampleMemory(0) : undefined;
     const system = await (await loadSystem(spec.system))(spec.redis, spec.role);
-    if (spec.role === 'worker') await runWorker(system, spec);
+    if (spec.role === 'worker') await runWorker(system, spec, baseline);
     else await runProducer(system, spec);
   } catch (error) {
     await send({ type: 'error', message: describeError(error) }).catch(() => undefined);

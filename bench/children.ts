@@ -90,7 +90,9 @@ export class Child {
   /** Waits for a clean exit; a child that lingers after its last message counts as a failure. */
   async exit(timeoutMs = 30_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const timeout = new Promise<'timeout'>(
+      (resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)),
+    );
     const outcome = await Promise.race([this.exited, timeout]);
     clearTimeout(timer);
     if (outcome === 'timeout') {

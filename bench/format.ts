@@ -8,5 +8,7 @@ export function formatNumber(value: number): string {
 }
 
 export function formatRatio(value: number | undefined): string {
-  return value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(2)}×`;
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  // Two significant digits for small ratios, which toFixed(2) would show as 0.00×.
+  return `${value < 0.1 ? value.toPrecision(2) : value.toFixed(2)}×`;
 }

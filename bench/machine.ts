@@ -1,6 +1,6 @@
 /** What the numbers were measured on, recorded in every report. */
 import { readFileSync } from 'node:fs';
-import { cpus, freemem, release, totalmem, type as osType } from 'node:os';
+import { cpus, freemem, loadavg, release, totalmem, type as osType } from 'node:os';
 import { redisCeiling, type BenchRedis, type CeilingResult } from './redis.js';
 
 export interface MachineInfo {
@@ -8,6 +8,8 @@ export interface MachineInfo {
   cores: number;
   memoryGb: number;
   freeMemoryGb: number;
+  /** 1, 5 and 15-minute load averages at the start of the run. */
+  loadAverage: number[];
   os: string;
   node: string;
   redis: string;
@@ -36,6 +38,7 @@ export async function machineInfo(redis: BenchRedis, ceilingRequests: number): P
     cores: cpus().length,
     memoryGb: totalmem() / 2 ** 30,
     freeMemoryGb: freemem() / 2 ** 30,
+    loadAverage: loadavg(),
     os: `${osType()} ${release()}`,
     node: process.version,
     redis: await redis.version(),
@@ -52,11 +55,13 @@ export function describeMachine(machine: MachineInfo): string[] {
     .join(', ');
   const lines = [
     `CPU: ${machine.cpuModel}, ${machine.cores} cores; memory ${machine.memoryGb.toFixed(1)} GB (${machine.freeMemoryGb.toFixed(1)} GB free)`,
-    `OS: ${machine.os}; Node ${machine.node}; Redis ${machine.redis}`,
+    `OS: ${machine.os}; Node ${machine.node}; Redis ${machine.redis}; load average at start ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
     `Packages: ${packages}`,
   ];
   if (machine.ceiling) {
-    const rates = machine.ceiling.map((c) => `${c.command} ${Math.round(c.requestsPerSec).toLocaleString('en-US')}/s`);
+    const rates = machine.ceiling.map(
+      (c) => `${c.command} ${Math.round(c.requestsPerSec).toLocaleString('en-US')}/s`,
+    );
     lines.push(`Redis ceiling (redis-benchmark -P 16): ${rates.join(', ')}`);
   } else {
     lines.push('Redis ceiling: redis-benchmark not installed');

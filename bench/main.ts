@@ -16,8 +16,13 @@ import { allCases, selectCases } from './scenarios/index.js';
 import type { BenchCase } from './scenarios/types.js';
 import { isSystemName, loadSystem } from './systems/index.js';
 import { SYSTEM_NAMES, type CreateSystem, type SystemName } from './systems/types.js';
+import { textTable } from './table.js';
 
-const csv = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const csv = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const positiveInt = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
@@ -74,7 +79,7 @@ async function probeSystems(names: SystemName[], redis: BenchRedis) {
 }
 
 function progressLine(record: RunRecord, benchCase: BenchCase | undefined, progress: string): string {
-  const head = `[${progress}] ${record.case.padEnd(12)} ${record.system.padEnd(9)} rep ${record.rep}`;
+  const head = `[${progress.padStart(7)}] ${record.case.padEnd(12)} ${record.system.padEnd(9)} rep ${record.rep}`;
   if (record.error) return `${head}  FAILED: ${record.error.split('\n')[0]}`;
   const metrics = (benchCase?.metrics ?? [])
     .map((m) => `${m.label} ${formatNumber(record.metrics[m.key] ?? Number.NaN)}`)
@@ -89,12 +94,16 @@ async function main(flags: Flags): Promise<number> {
     for (const c of cases) console.log(`${c.scenario.padEnd(11)} ${c.id.padEnd(12)} ${c.title}`);
     return 0;
   }
-  const requested = flags.systems ?? [...SYSTEM_NAMES];
+  const requested = [...new Set(flags.systems ?? SYSTEM_NAMES)];
   const unknown = requested.filter((name) => !isSystemName(name));
-  if (unknown.length > 0) throw new Error(`unknown system ${unknown.join(', ')}; known: ${SYSTEM_NAMES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown system ${unknown.join(', ')}; known: ${SYSTEM_NAMES.join(', ')}`);
 
   const started = Date.now();
-  const runId = new Date(started).toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z');
+  const runId = new Date(started)
+    .toISOString()
+    .replace(/:/g, '-')
+    .replace(/\.\d+Z$/, 'Z');
   const redis = await BenchRedis.start();
   const stop = (): void => {
     killAllChildren();
@@ -119,17 +128,22 @@ async function main(flags: Flags): Promise<number> {
       scale,
       redis,
       onRecord: (record, progress) =>
-        console.log(progressLine(record, cases.find((c) => c.id === record.case), progress)),
+        console.log(
+          progressLine(
+            record,
+            cases.find((c) => c.id === record.case),
+            progress,
+          ),
+        ),
     });
     const rows = aggregate(records, cases, systems);
-    const { textTable } = await import('./table.js');
     console.log(`\n${textTable(rows, systems)}\n`);
     const files = writeReport({
       runId,
       command: ['npm run bench --', ...process.argv.slice(2)].join(' '),
       durationMs: Date.now() - started,
       scale,
-      filtered: flags.only.length > 0 || flags.systems !== undefined,
+      filtered: flags.only.length > 0 || requested.length < SYSTEM_NAMES.length,
       machine,
       systems,
       skipped,

@@ -16,8 +16,10 @@ export type ProducerMode =
   | { mode: 'window'; window: number }
   /** enqueue one, wait for the parent to relay its completion, repeat; first `warmup` discarded */
   | { mode: 'latency'; warmup: number }
-  /** tasks due 200–500 ms later, paced at `ratePerSec` so the worker stays mostly idle */
-  | { mode: 'delayed'; minDelayMs: number; maxDelayMs: number; ratePerSec: number };
+  /** tasks due `minDelayMs`–`maxDelayMs` later, sent at a steady `ratePerSec` */
+  | { mode: 'delayed-stream'; minDelayMs: number; maxDelayMs: number; ratePerSec: number }
+  /** one task due `minDelayMs`–`maxDelayMs` later, then wait for its relayed completion, repeat */
+  | { mode: 'delayed-sequential'; minDelayMs: number; maxDelayMs: number };
 
 export type ProducerSpec = BaseSpec & { role: 'producer'; count: number } & ProducerMode;
 
@@ -39,9 +41,9 @@ export interface MemorySample {
   heapUsedMb: number;
 }
 
-/** All times are epoch milliseconds from `clock.now()`, comparable across processes. */
+/** All times are monotonic milliseconds from `clock.now()`, comparable across processes. */
 export type ChildMessage =
-  | { type: 'ready'; memory?: MemorySample }
+  | { type: 'ready'; memory?: MemorySample; baseline?: MemorySample }
   | { type: 'completed'; at: number }
   | {
       type: 'finished';

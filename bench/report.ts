@@ -35,7 +35,7 @@ const METHOD = `## How it was measured
   failed jobs are kept (no \`removeOnComplete\` / \`removeOnFail\`); **bee-queue** with
   \`removeOnSuccess: false\` (its default) and \`activateDelayedJobs: true\` on workers (without it
   delayed jobs never run; its default \`delayedDebounce\` of 1 s groups delayed activations);
-  **Turbine** with its defaults (\`storeResult: true\`), \`prefetch\` = max(concurrency, 20).
+  **Turbine** with its defaults (\`storeResult: true\`, \`prefetch\` 20).
   All three keep every task's result and state in Redis.
 - *enqueue*: one producer process, one call at a time, each awaited; bulk uses \`addBulk\`,
   \`saveAll\` and \`delayMany\` with 1,000 tasks per call.
@@ -43,17 +43,24 @@ const METHOD = `## How it was measured
   last completion event.
 - *end-to-end*: worker (concurrency 50) ready first, then a producer process with 50 enqueues in
   flight; tasks/s from the first enqueue to the last completion.
-- *latency*: enqueue one, wait for its completion event, repeat; a warm-up is discarded. Stamps are
-  \`performance.timeOrigin + performance.now()\` in each process, so the relay between the two
-  processes is not in the sample.
-- *delayed*: tasks due 200–500 ms after sending, paced at 500/s; lateness = task start − due.
+- *latency*: enqueue one, wait for its completion event, repeat; a warm-up is discarded. Both ends
+  are stamped where they happen with the system-wide monotonic clock (\`process.hrtime\`), so the
+  relay between the two processes is not in the sample.
+- *delayed*: tasks due 200–500 ms after sending (epoch ms, as the systems schedule them);
+  lateness = \`Date.now()\` at the start of the task body − due, so 1 ms resolution. *idle*: the
+  next task is sent only once the previous one completed, so only the system's own timer can
+  start it; *load*: a steady 500 tasks/s, where traffic often wakes the worker in time.
 - *redis-cost*: \`CONFIG RESETSTAT\`, then enqueue N (50 in flight), then drain at concurrency 50;
   commands are all \`INFO commandstats\` calls (commands run inside Lua scripts included) except the
   harness's own \`INFO\`/\`CONFIG\`/\`FLUSHALL\`; CPU is \`used_cpu_sys + used_cpu_user\`.
 - *memory*: worker RSS after start-up, and after N tasks went through it; each sample after a
-  settle pause and a forced GC.
+  settle pause and a forced GC. "Harness only" is the same process before it loads the queue
+  library (Node + tsx + harness), included in every RSS figure. Turbine is loaded from \`src/\`
+  through tsx, the peers as published JavaScript.
 - Cells show the median over repetitions with (min–max); ratios are Turbine's median over the
   peer's. ↑ higher is better, ↓ lower is better. Timings are reported, never asserted.
+- Other work on the machine skews every number: the load average at the start is above, and
+  each record in \`results.jsonl\` carries the load average when its run began.
 `;
 
 function markdown(input: ReportInput, chartFile: string): string {
@@ -63,13 +70,15 @@ function markdown(input: ReportInput, chartFile: string): string {
     `# Turbine benchmark${scale.quick ? ' (quick)' : ''}${input.filtered ? ' (partial)' : ''}`,
     '',
     `Run ${input.runId}: \`${input.command}\`, ${(input.durationMs / 60_000).toFixed(1)} min.`,
-    `N = ${scale.tasks.toLocaleString('en-US')} tasks, ${scale.reps} repetition(s); latency ${scale.latencySamples} samples, delayed ${scale.delayedSamples} tasks.`,
+    `N = ${scale.tasks.toLocaleString('en-US')} tasks, ${scale.reps} repetition(s); latency ${scale.latencySamples} samples, delayed ${scale.delayedIdleSamples} idle + ${scale.delayedSamples} streamed tasks.`,
     '',
     ...describeMachine(input.machine).map((line) => `- ${line}`),
     '',
     `Systems: ${input.systems.join(', ') || 'none'}.`,
     ...[...input.skipped].map(([system, why]) => `- **${system} skipped**: ${why}`),
-    ...failures.map((r) => `- **${r.system} failed** in ${r.case} rep ${r.rep}: ${r.error?.split('\n')[0] ?? ''}`),
+    ...failures.map(
+      (r) => `- **${r.system} failed** in ${r.case} rep ${r.rep}: ${r.error?.split('\n')[0] ?? ''}`,
+    ),
     '',
     markdownTable(input.rows, input.systems),
     '',

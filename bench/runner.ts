@@ -1,4 +1,5 @@
 /** Runs every selected case for every system, repetition by repetition, on a flushed Redis. */
+import { loadavg } from 'node:os';
 import { Child, killAllChildren } from './children.js';
 import { describeError } from './protocol.js';
 import type { BenchRedis } from './redis.js';
@@ -18,6 +19,8 @@ export interface RunRecord {
   rep: number;
   metrics: Metrics;
   durationMs: number;
+  /** 1-minute load average when the run started: other work on the machine skews results. */
+  loadAverage: number;
   error?: string;
 }
 
@@ -77,6 +80,7 @@ export async function runPlan(plan: RunPlan): Promise<RunRecord[]> {
           rep,
           metrics: {},
           durationMs: 0,
+          loadAverage: loadavg()[0] ?? Number.NaN,
         };
         try {
           await plan.redis.flushAll();

@@ -13,7 +13,10 @@ export interface Scale {
   workerConcurrency: number;
   latencySamples: number;
   latencyWarmup: number;
+  /** Tasks in the delayed stream. */
   delayedSamples: number;
+  /** Tasks sent one after another to an idle worker; each takes 200–500 ms, so few. */
+  delayedIdleSamples: number;
   delayedRatePerSec: number;
   delayMinMs: number;
   delayMaxMs: number;
@@ -41,6 +44,7 @@ export function resolveScale(options: { quick: boolean; tasks?: number; reps?: n
     latencySamples: clamp(Math.round(tasks / 10), 200, 5000),
     latencyWarmup: options.quick ? 20 : 100,
     delayedSamples: clamp(Math.round(tasks / 25), 100, 2000),
+    delayedIdleSamples: clamp(Math.round(tasks / 1250), 5, 40),
     delayedRatePerSec: 500,
     delayMinMs: 200,
     delayMaxMs: 500,

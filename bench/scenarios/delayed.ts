@@ -1,31 +1,59 @@
 import { percentile } from '../stats.js';
-import type { BenchCase } from './types.js';
+import type { BenchCase, RunContext } from './types.js';
+
+const metrics = [
+  { key: 'p50Ms', label: 'p50 ms late', better: 'lower' as const },
+  { key: 'p99Ms', label: 'p99 ms late', better: 'lower' as const },
+];
+
+/** Runs a worker (concurrency 50) against a producer of tasks due 200–500 ms after sending. */
+async function measureLateness(ctx: RunContext, sequential: boolean) {
+  const { timeoutMs, workerConcurrency, delayMinMs, delayMaxMs } = ctx.scale;
+  const count = sequential ? ctx.scale.delayedIdleSamples : ctx.scale.delayedSamples;
+  const worker = ctx.spawnWorker({
+    concurrency: workerConcurrency,
+    expect: count,
+    relayCompletions: sequential,
+  });
+  await worker.next('ready', timeoutMs);
+  const producer = sequential
+    ? ctx.spawnProducer({ mode: 'delayed-sequential', count, minDelayMs: delayMinMs, maxDelayMs: delayMaxMs })
+    : ctx.spawnProducer({
+        mode: 'delayed-stream',
+        count,
+        minDelayMs: delayMinMs,
+        maxDelayMs: delayMaxMs,
+        ratePerSec: ctx.scale.delayedRatePerSec,
+      });
+  if (sequential) worker.onMessage('completed', (message) => producer.send(message));
+  const [, finished] = await Promise.all([
+    producer.next('done', timeoutMs),
+    worker.next('finished', timeoutMs),
+  ]);
+  await Promise.all([producer.exit(), worker.exit()]);
+  return { p50Ms: percentile(finished.lateness, 50), p99Ms: percentile(finished.lateness, 99) };
+}
 
 /**
- * How late delayed tasks start: each is due 200–500 ms after it is sent, sends are paced so the
- * worker is mostly idle, and lateness = first line of the task body − due time.
+ * How late delayed tasks start (first line of the task body − due time). Two situations,
+ * because a worker that is woken by other traffic often promotes due tasks on the way:
+ * - idle: the next task is sent only after the previous one completed, so nothing but the
+ *   system's own timer can start it (what "starts within 50 ms on an idle worker" is about);
+ * - stream: a steady 500 tasks/s, each due 200–500 ms later, as a busy producer would send them.
  */
-export const delayedCase: BenchCase = {
-  id: 'delayed',
-  scenario: 'delayed',
-  title: 'delayed tasks (due in 200–500 ms), lateness = start − due',
-  metrics: [
-    { key: 'p50Ms', label: 'p50 ms late', better: 'lower' },
-    { key: 'p99Ms', label: 'p99 ms late', better: 'lower' },
-  ],
-  async run(ctx) {
-    const { delayedSamples, timeoutMs, workerConcurrency } = ctx.scale;
-    const worker = ctx.spawnWorker({ concurrency: workerConcurrency, expect: delayedSamples });
-    await worker.next('ready', timeoutMs);
-    const producer = ctx.spawnProducer({
-      mode: 'delayed',
-      count: delayedSamples,
-      minDelayMs: ctx.scale.delayMinMs,
-      maxDelayMs: ctx.scale.delayMaxMs,
-      ratePerSec: ctx.scale.delayedRatePerSec,
-    });
-    const [, finished] = await Promise.all([producer.next('done', timeoutMs), worker.next('finished', timeoutMs)]);
-    await Promise.all([producer.exit(), worker.exit()]);
-    return { p50Ms: percentile(finished.lateness, 50), p99Ms: percentile(finished.lateness, 99) };
+export const delayedCases: BenchCase[] = [
+  {
+    id: 'delayed-idle',
+    scenario: 'delayed',
+    title: 'delayed tasks, one at a time on an idle worker: start − due',
+    metrics,
+    run: (ctx) => measureLateness(ctx, true),
   },
-};
+  {
+    id: 'delayed-load',
+    scenario: 'delayed',
+    title: 'delayed tasks, a stream of 500/s: start − due',
+    metrics,
+    run: (ctx) => measureLateness(ctx, false),
+  },
+];

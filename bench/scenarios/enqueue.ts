@@ -24,7 +24,11 @@ export const enqueueCases: BenchCase[] = [
     metrics,
     chartMetric: 'tasksPerSec',
     async run(ctx) {
-      const producer = ctx.spawnProducer({ mode: 'bulk', count: ctx.scale.tasks, batch: ctx.scale.bulkBatch });
+      const producer = ctx.spawnProducer({
+        mode: 'bulk',
+        count: ctx.scale.tasks,
+        batch: ctx.scale.bulkBatch,
+      });
       const done = await producer.next('done', ctx.scale.timeoutMs);
       await producer.exit();
       return { tasksPerSec: perSecond(ctx.scale.tasks, done.endedAt - done.startedAt) };

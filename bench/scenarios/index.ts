@@ -1,5 +1,5 @@
 import type { Scale } from '../scale.js';
-import { delayedCase } from './delayed.js';
+import { delayedCases } from './delayed.js';
 import { drainCases } from './drain.js';
 import { endToEndCase } from './end-to-end.js';
 import { enqueueCases } from './enqueue.js';
@@ -15,7 +15,7 @@ export function allCases(scale: Scale): BenchCase[] {
     ...drainCases(scale),
     endToEndCase,
     latencyCase,
-    delayedCase,
+    ...delayedCases,
     redisCostCase,
     memoryCase,
   ];

@@ -18,15 +18,17 @@ export const latencyCase: BenchCase = {
   ],
   async run(ctx) {
     const { latencySamples, latencyWarmup, timeoutMs } = ctx.scale;
-    let producer: Child | undefined;
+    // The producer starts only once the worker is ready; completions reach it through this slot.
+    const relay: { to?: Child } = {};
     const worker = ctx.spawnWorker({
       concurrency: 1,
       expect: latencyWarmup + latencySamples,
       relayCompletions: true,
     });
-    worker.onMessage('completed', (message) => producer?.send(message));
+    worker.onMessage('completed', (message) => relay.to?.send(message));
     await worker.next('ready', timeoutMs);
-    producer = ctx.spawnProducer({ mode: 'latency', count: latencySamples, warmup: latencyWarmup });
+    const producer = ctx.spawnProducer({ mode: 'latency', count: latencySamples, warmup: latencyWarmup });
+    relay.to = producer;
     const [done] = await Promise.all([producer.next('done', timeoutMs), worker.next('finished', timeoutMs)]);
     await Promise.all([producer.exit(), worker.exit()]);
     return {

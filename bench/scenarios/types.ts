@@ -15,7 +15,11 @@ export type Metrics = Record<string, number>;
 type Omitted = 'system' | 'redis';
 export type WorkerOptions = Omit<WorkerSpec, Omitted | 'role'>;
 /** A producer spec without the parts the context fills in (distributive, to keep each mode's fields). */
-export type ProducerOptions = ProducerSpec extends infer S ? (S extends ProducerSpec ? Omit<S, Omitted | 'role'> : never) : never;
+export type ProducerOptions = ProducerSpec extends infer S
+  ? S extends ProducerSpec
+    ? Omit<S, Omitted | 'role'>
+    : never
+  : never;
 
 /** What a case gets for one run of one system; Redis was flushed just before. */
 export interface RunContext {

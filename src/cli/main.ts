@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerPurge } from './commands/purge.js';
 import { registerQueues } from './commands/queues.js';
@@ -72,5 +73,6 @@ export function buildProgram(onErrorHelp: (command: Command) => void = () => und
   registerStatus(program);
   registerPurge(program);
   registerDlq(program);
+  registerDemo(program);
   return program;
 }

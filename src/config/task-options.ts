@@ -190,7 +190,9 @@ export function resolveCallOptions(
   options: ApplyOptions | undefined,
   now: number,
 ): ResolvedCallOptions {
-  const o = parse(taskName, applyOptionsSchema, options ?? {});
+  // The common call passes no options: skip validation on that hot path.
+  if (options === undefined) return {};
+  const o = parse(taskName, applyOptionsSchema, options);
   if (o.countdown !== undefined && o.eta !== undefined) {
     fail(taskName, 'options countdown and eta exclude each other: expected one of them, got both');
   }

@@ -8,7 +8,7 @@ export function connectRedis(url: string, overrides: RedisOptions = {}): Redis {
   return new Redis(url, {
     lazyConnect: false,
     disconnectTimeout: 200,
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
     ...overrides,
   });
