@@ -24,6 +24,7 @@ export class Batcher<Args extends unknown[], Result> {
     reject: (error: unknown) => void;
   }[] = [];
   private readonly batchSize: number;
+  private readonly sending = new Set<Promise<void>>();
   private closed = false;
 
   constructor(
@@ -49,14 +50,26 @@ export class Batcher<Args extends unknown[], Result> {
     const handle = new Promise<AsyncResult<Result>>((resolve, reject) =>
       this.pending.push({ args, resolve, reject }),
     );
-    if (this.pending.length >= this.batchSize) void this.flush();
+    // A failed send reaches the callers through their handles.
+    if (this.pending.length >= this.batchSize) this.flush().catch(() => {});
     return handle;
   }
 
-  /** Sends what was added so far. */
+  /**
+   * Sends what was added so far and waits for every batch still being sent. A failed send rejects
+   * the handles of its calls (and this promise).
+   */
   async flush(): Promise<void> {
     const batch = this.pending.splice(0);
-    if (batch.length === 0) return;
+    if (batch.length > 0) {
+      const send = this.send(batch);
+      this.sending.add(send);
+      void send.finally(() => this.sending.delete(send)).catch(() => {});
+    }
+    await Promise.all(this.sending);
+  }
+
+  private async send(batch: typeof this.pending): Promise<void> {
     const { batchSize: _size, ...callOptions } = this.options;
     const task = this.task as unknown as Task<never[], Result>;
     const { message, itemIds } = batchMessage(

@@ -106,7 +106,7 @@ const SOURCES: Record<string, string> = {
 /** Time `demo.process_batch` spends on one item. */
 export const BATCH_ITEM_MS = 12;
 /** Soft time limit of `demo.process_batch`: a batch needing longer returns a partial result. */
-export const BATCH_SOFT_TIMEOUT_MS = 400;
+export const BATCH_SOFT_TIMEOUT_MS = 500;
 
 /** Waits `ms` like a call to another service; cut short if the task is revoked or timed out. */
 function work(ms: number): Promise<void> {

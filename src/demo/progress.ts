@@ -4,6 +4,8 @@ import type { DemoCounts } from './tracker.js';
 export interface ProgressStream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /** Terminal width: a bar longer than the line would wrap, and `\r` could no longer redraw it. */
+  columns?: number;
 }
 
 /** Options of {@link ProgressView}. */
@@ -96,17 +98,19 @@ export class ProgressView {
     const { total } = this.options;
     const filled = Math.round((Math.min(this.latest.done, total) / total) * BAR_WIDTH);
     const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
-    this.stream.write(`${CLEAR_LINE}${bar} ${this.tally()}`);
+    const line = `${bar} ${this.tally()}`;
+    const width = this.stream.columns;
+    this.stream.write(`${CLEAR_LINE}${width && width > 1 ? line.slice(0, width - 1) : line}`);
     this.barShown = true;
   }
 
   private printMilestones(): void {
     const percent = (this.latest.done / this.options.total) * 100;
-    let reached: number | undefined;
+    // Every milestone gets its line, even when one update jumps past several: logs stay comparable.
     while (this.milestone < MILESTONES.length && percent >= MILESTONES[this.milestone]!) {
-      reached = MILESTONES[this.milestone++];
+      const reached = MILESTONES[this.milestone++]!;
+      this.stream.write(`${this.line(`${reached}%`.padStart(4))}\n`);
     }
-    if (reached !== undefined) this.stream.write(`${this.line(`${reached}%`.padStart(4))}\n`);
   }
 
   private line(label: string): string {

@@ -81,6 +81,7 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
 
 /** One run, from an empty demo queue to the summary; undefined when it was interrupted. */
 async function play(app: Turbine, flags: DemoFlags, signal: AbortSignal): Promise<DemoSummary | undefined> {
+  if (signal.aborted) return interrupted();
   const store = new DemoStore();
   const tasks = defineDemoTasks(app, store);
   // The demo owns the demo.* queues: leftovers of an interrupted run would blur this run's counts.
@@ -91,28 +92,22 @@ async function play(app: Turbine, flags: DemoFlags, signal: AbortSignal): Promis
   tracker.onChange((counts) => view.update(counts));
   const startedAt = Date.now();
   const limit = { deadline: startedAt + DEMO_LIMIT_MS, ms: DEMO_LIMIT_MS };
-
-  await submitBacklog(tasks, workload);
-  const workers = Array.from({ length: DEMO_WORKERS }, () =>
-    app.worker({
-      queues: DEMO_QUEUE_LIST,
-      concurrency: DEMO_CONCURRENCY,
-      handleSignals: false,
-      shutdownTimeout: SHUTDOWN_TIMEOUT,
-    }),
-  );
-  for (const worker of workers) tracker.attach(worker);
-  await Promise.all(workers.map((worker) => worker.start()));
-  view.note(
-    `turbine demo: ${workload.total} tasks on ${describeBroker(app)}, ` +
-      `${DEMO_WORKERS} workers × ${DEMO_CONCURRENCY} slots (Ctrl-C stops it)`,
-  );
-  await submitTraffic(tasks, workload, signal);
-  const outcome = await tracker.wait(limit.deadline, signal);
-  if (outcome === 'interrupted') {
+  try {
+    await submitBacklog(tasks, workload);
+    await startWorkers(app, tracker);
+    view.note(
+      `turbine demo: ${workload.total} tasks on ${describeBroker(app)}, ` +
+        `${DEMO_WORKERS} workers × ${DEMO_CONCURRENCY} slots (Ctrl-C stops it)`,
+    );
+    if (!signal.aborted) await submitTraffic(tasks, workload, signal);
+    if ((await tracker.wait(limit.deadline, signal)) === 'interrupted') {
+      view.clear();
+      return interrupted();
+    }
+  } catch (error) {
+    // The error line must not land at the end of a half-drawn bar.
     view.clear();
-    process.stderr.write('turbine demo: interrupted; stopping the workers gracefully\n');
-    return undefined;
+    throw error;
   }
   view.finish();
   const outcomes = await collectOutcomes(app, workload, tracker, limit);
@@ -127,6 +122,26 @@ async function play(app: Turbine, flags: DemoFlags, signal: AbortSignal): Promis
     store,
     wallTimeMs: (tracker.finishedAt ?? Date.now()) - startedAt,
   });
+}
+
+/** Says why the run ends early; the caller's `finally` stops the workers. */
+function interrupted(): undefined {
+  process.stderr.write('turbine demo: interrupted; stopping the workers gracefully\n');
+  return undefined;
+}
+
+/** Starts the demo's workers on every demo queue, their events counted by `tracker`. */
+async function startWorkers(app: Turbine, tracker: DemoTracker): Promise<void> {
+  const workers = Array.from({ length: DEMO_WORKERS }, () =>
+    app.worker({
+      queues: DEMO_QUEUE_LIST,
+      concurrency: DEMO_CONCURRENCY,
+      handleSignals: false,
+      shutdownTimeout: SHUTDOWN_TIMEOUT,
+    }),
+  );
+  for (const worker of workers) tracker.attach(worker);
+  await Promise.all(workers.map((worker) => worker.start()));
 }
 
 /** The broker for people: the SQLite file relative to here, or the URL with its password masked. */

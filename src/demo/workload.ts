@@ -28,8 +28,8 @@ export const PLAN = {
   /** The endpoint the fake API answers 404 for: a permanent failure, meant for the DLQ. */
   missingEndpoint: '/users/404',
   batches: [
-    { id: 'batch-small', items: 10 },
-    { id: 'batch-large', items: 80 },
+    { id: 'batch-small', items: 5 },
+    { id: 'batch-large', items: 100 },
   ],
   reminderCountdownsMs: [500, 1_000, 1_500, 2_000, 2_500, 3_000, 3_500, 4_000, 4_500, 5_000],
   chunks: 10,
@@ -67,9 +67,18 @@ export interface Workload {
 
 const ETL_STEPS = 3;
 
+/** The numbers the chord sums the squares of, in chunks: 1–10, 11–20, … */
+function chunkedNumbers(): number[][] {
+  return Array.from({ length: PLAN.chunks }, (_, chunk) =>
+    Array.from({ length: PLAN.chunkSize }, (_, i) => chunk * PLAN.chunkSize + i + 1),
+  );
+}
+
 /** An empty workload: nothing submitted yet. */
 export function newWorkload(): Workload {
-  const numbers = Array.from({ length: PLAN.chunks * PLAN.chunkSize }, (_, i) => i + 1);
+  const squares = chunkedNumbers()
+    .flat()
+    .reduce((sum, n) => sum + n * n, 0);
   const total =
     PLAN.standardOrders +
     PLAN.expressOrders +
@@ -87,7 +96,7 @@ export function newWorkload(): Workload {
     etl: undefined,
     chord: undefined,
     expectedEtl: { table: 'customers', loaded: 5, skipped: 1 },
-    expectedChord: { chunks: PLAN.chunks, total: numbers.reduce((sum, n) => sum + n * n, 0) },
+    expectedChord: { chunks: PLAN.chunks, total: squares },
   };
 }
 
@@ -124,12 +133,8 @@ export async function submitTraffic(
 ): Promise<void> {
   const etl = chain(tasks.extract.s('source.csv'), tasks.transform.s(), tasks.load.s());
   workload.etl = (await etl.delay()) as AsyncResult<LoadResult>;
-  const numbers = Array.from({ length: PLAN.chunks * PLAN.chunkSize }, (_, i) => i + 1);
-  const chunks = Array.from({ length: PLAN.chunks }, (_, i) =>
-    numbers.slice(i * PLAN.chunkSize, (i + 1) * PLAN.chunkSize),
-  );
   const fanOut = chord(
-    chunks.map((chunk) => tasks.processChunk.s(chunk)),
+    chunkedNumbers().map((chunk) => tasks.processChunk.s(chunk)),
     tasks.aggregate.s(),
   );
   workload.chord = (await fanOut.delay()) as AsyncResult<AggregateResult>;
