@@ -89,19 +89,7 @@ export async function execute(
   const startedAt = env.clock();
   env.markStarted(delivery, startedAt);
   if (env.listens('task:started')) env.emit('task:started', { ...eventBase(delivery, envelope), startedAt });
-  const context: TaskContext = {
-    id: envelope.id,
-    name: envelope.name,
-    attempt: envelope.attempt,
-    retries: envelope.attempt - 1,
-    queue: delivery.queue,
-    tenantId: envelope.tenantId,
-    headers: envelope.headers ?? {},
-    get signal() {
-      return controller.signal;
-    },
-    progress: (progress) => env.emit('task:progress', { ...eventBase(delivery, envelope), progress }),
-  };
+  const context = new AttemptContext(delivery, envelope, controller, env);
   const options = definition.options;
   attempt.run = runWithLimits(
     () => taskContextStorage.run(context, () => definition.func(...(envelope.args as never[]))),
@@ -109,11 +97,17 @@ export async function execute(
     { timeoutMs: options.timeoutMs, softTimeoutMs: options.softTimeoutMs, taskName: envelope.name },
   );
   const ttlMs = envelope.resultTtlMs ?? options.resultTtlMs;
-  const facts = { attempts: envelope.attempt, ttlMs, workerId: env.workerId, startedAt };
   try {
     const value = await attempt.run.outcome;
     const finishedAt = env.clock();
-    const stored: RunFacts = { ...facts, state: 'SUCCESS', finishedAt };
+    const stored: RunFacts = {
+      state: 'SUCCESS',
+      attempts: envelope.attempt,
+      ttlMs,
+      workerId: env.workerId,
+      startedAt,
+      finishedAt,
+    };
     if (options.storeResult) stored.result = value;
     const effects = successEffects(envelope, value, finishedAt);
     const record = outcomeRecord(delivery, stored);
@@ -123,17 +117,31 @@ export async function execute(
         : { kind: 'complete', delivery, record },
       event: {
         name: 'task:succeeded',
-        payload: () => ({
-          ...eventBase(delivery, envelope),
-          result: value,
-          startedAt,
-          finishedAt,
-          durationMs: finishedAt - startedAt,
-        }),
+        payload: () => {
+          const payload: WorkerEvents['task:succeeded'] = {
+            id: delivery.id,
+            name: envelope.name,
+            queue: delivery.queue,
+            attempt: envelope.attempt,
+            result: value,
+            startedAt,
+            finishedAt,
+            durationMs: finishedAt - startedAt,
+          };
+          if (envelope.tenantId !== undefined) payload.tenantId = envelope.tenantId;
+          return payload;
+        },
       },
     };
   } catch (thrown) {
-    return failureVerdict(delivery, envelope, definition, thrown, { ...facts, finishedAt: env.clock() }, env);
+    const facts = {
+      attempts: envelope.attempt,
+      ttlMs,
+      workerId: env.workerId,
+      startedAt,
+      finishedAt: env.clock(),
+    };
+    return failureVerdict(delivery, envelope, definition, thrown, facts, env);
   }
 }
 
@@ -241,3 +249,39 @@ function eventBase(delivery: Delivery, envelope: Envelope): TaskEventBase {
   if (envelope.tenantId !== undefined) base.tenantId = envelope.tenantId;
   return base;
 }
+
+/** The context a running attempt sees through `currentTask()`; a class, so no closures per task. */
+class AttemptContext implements TaskContext {
+  readonly id: string;
+  readonly name: string;
+  readonly attempt: number;
+  readonly retries: number;
+  readonly queue: string;
+  readonly tenantId: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    private readonly delivery: Delivery,
+    private readonly envelope: Envelope,
+    private readonly controller: LazyAbort,
+    private readonly env: ExecutorEnv,
+  ) {
+    this.id = envelope.id;
+    this.name = envelope.name;
+    this.attempt = envelope.attempt;
+    this.retries = envelope.attempt - 1;
+    this.queue = delivery.queue;
+    this.tenantId = envelope.tenantId;
+    this.headers = envelope.headers ?? EMPTY_HEADERS;
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  progress(progress: unknown): void {
+    this.env.emit('task:progress', { ...eventBase(this.delivery, this.envelope), progress });
+  }
+}
+
+const EMPTY_HEADERS: Readonly<Record<string, string>> = Object.freeze({});

@@ -18,14 +18,13 @@ export interface RunFacts {
 
 /** The result record of a delivery's outcome. */
 export function outcomeRecord(delivery: Delivery, facts: RunFacts): ResultRecord {
+  // The facts object becomes the record (no copy: this runs once per task on the hot path).
   const envelope = delivery.envelope;
-  const record: ResultRecord = {
-    id: delivery.id,
-    name: envelope?.name ?? '',
-    queue: delivery.queue,
-    createdAt: envelope?.createdAt ?? facts.finishedAt,
-    ...facts,
-  };
+  const record = facts as ResultRecord;
+  record.id = delivery.id;
+  record.name = envelope?.name ?? '';
+  record.queue = delivery.queue;
+  record.createdAt = envelope?.createdAt ?? facts.finishedAt;
   if (envelope?.tenantId !== undefined) record.tenantId = envelope.tenantId;
   return record;
 }
