@@ -11,11 +11,10 @@ import type {
   QueueStats,
   Settlement,
   Unsubscribe,
-  WorkflowEffects,
 } from '../broker.js';
-import { decodeEnvelope, encodeEnvelope, MalformedMessageError } from '../../protocol/codec.js';
+import { decodeEnvelope, encodeEnvelope } from '../../protocol/codec.js';
 import type { Envelope } from '../../protocol/envelope.js';
-import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js';
+import type { ResultRecord } from '../../protocol/result-record.js';
 import {
   CONTROL_CHANNEL,
   IDEMPOTENCY_PREFIX,
@@ -32,12 +31,12 @@ import { RedisDlqStore } from './redis-dlq-store.js';
 import { queuesToSearch } from './redis-locator.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
 import { StartMarks } from './start-marks.js';
+import { BlockingWaiter } from './blocking-waiter.js';
+import { effectArgs, recordArgs, settlementArgs } from './settle-args.js';
+import { toDelivery } from './to-delivery.js';
 
 /** Messages per script call when enqueueing in bulk; calls are pipelined, so a list is one round trip. */
 const ENQUEUE_CHUNK = 5_000;
-const FLAG_MISSING = 1;
-const FLAG_REVOKED = 2;
-const FLAG_POISONED = 4;
 /** How long a revocation is remembered for messages that may still surface. */
 const REVOCATION_MEMORY_MS = 24 * 3_600_000;
 
@@ -65,10 +64,7 @@ export class RedisBroker implements Broker {
   private readonly registeredQueues = new Set<string>();
   private readonly startMarks = new StartMarks();
   private startFlush: Promise<void> | undefined;
-  private readonly idleBlocking: Redis[] = [];
-  private readonly busyBlocking = new Set<Redis>();
-  private readonly blockingIds = new Map<Redis, number>();
-  private closed = false;
+  private readonly waiter: BlockingWaiter;
   private claimRotation = 0;
 
   constructor(options: RedisBrokerOptions) {
@@ -80,6 +76,7 @@ export class RedisBroker implements Broker {
       // Connection errors surface through the commands that fail; ioredis reconnects by itself.
     });
     this.dlq = new RedisDlqStore(this.redis);
+    this.waiter = new BlockingWaiter(options.url, this.redis);
   }
 
   /** The underlying client, for the result backend sharing this connection and for tests. */
@@ -165,53 +162,12 @@ export class RedisBroker implements Broker {
     return { deliveries, nextWakeAt };
   }
 
-  async waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void> {
-    const waitMs = untilMs - this.clock();
-    if (waitMs <= 0 || signal.aborted) return;
-    // A blocked connection serves one waiter at a time, so concurrent waiters (several workers of
-    // one app) each take their own from a small pool.
-    const blocking = this.idleBlocking.pop() ?? this.connectBlocking();
-    this.busyBlocking.add(blocking);
-    let usable = true;
-    const onAbort = (): void => {
-      usable = false;
-      blocking.disconnect();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const clientId = (this.blockingIds.get(blocking) ?? (await this.learnClientId(blocking))) as number;
-      // Redis checks blocking timeouts only ~10 times a second; a local timer that unblocks the
-      // connection wakes us on time (a delayed task due in 20 ms starts in 20 ms, not 100).
-      timer = setTimeout(() => {
-        this.redis.client('UNBLOCK', clientId).catch(() => {});
-      }, waitMs);
-      const markers = queues.map((queue) => queueKeys(queue).marker);
-      await blocking.bzpopmin(...markers, (waitMs + 1_000) / 1_000);
-    } catch (error) {
-      usable = false;
-      blocking.disconnect();
-      if (!signal.aborted) throw error;
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      this.busyBlocking.delete(blocking);
-      if (usable && !this.closed) this.idleBlocking.push(blocking);
-    }
-  }
-
-  private async learnClientId(blocking: Redis): Promise<number> {
-    const id = Number(await blocking.client('ID'));
-    this.blockingIds.set(blocking, id);
-    return id;
-  }
-
-  private connectBlocking(): Redis {
-    const blocking = connectRedis(this.url);
-    blocking.on('error', () => {});
-    // A reconnected connection has a new client id.
-    blocking.on('close', () => this.blockingIds.delete(blocking));
-    return blocking;
+  waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void> {
+    return this.waiter.wait(
+      queues.map((queue) => queueKeys(queue).marker),
+      untilMs - this.clock(),
+      signal,
+    );
   }
 
   markStarted(delivery: Delivery, workerId: string, startedAt: number): Promise<void> {
@@ -250,10 +206,10 @@ export class RedisBroker implements Broker {
       const queue = settlement.delivery.queue;
       let group = byQueue.get(queue);
       if (!group) byQueue.set(queue, (group = { ops: [], effects: [], count: 0 }));
-      group.ops.push(...this.settlementArgs(settlement));
+      group.ops.push(...settlementArgs(settlement, this.writesRecords));
       group.count++;
       if (settlement.kind === 'complete' || settlement.kind === 'dead') {
-        if (settlement.effects) group.effects.push(...this.effectArgs(settlement.effects));
+        if (settlement.effects) group.effects.push(...effectArgs(settlement.effects, this.writesRecords));
       }
     }
     const now = this.clock();
@@ -275,82 +231,10 @@ export class RedisBroker implements Broker {
     );
   }
 
-  private effectArgs(effects: WorkflowEffects): (string | number)[] {
-    const args: (string | number)[] = [];
-    for (const { envelope, dueAt } of effects.followUps ?? []) {
-      args.push('F', envelope.queue, envelope.id, encodeEnvelope(envelope), envelope.priority, dueAt ?? 0);
-    }
-    const join = effects.chordJoin;
-    if (join) {
-      const body = join.body;
-      args.push('J', join.chordId, join.index, join.size, join.resultJson, Math.max(1, join.ttlMs));
-      args.push(
-        body.id,
-        body.queue,
-        body.priority,
-        body.dueAt ?? 0,
-        body.prefix ?? '',
-        body.suffix ?? '',
-        body.envelope ?? '',
-      );
-    }
-    const failure = effects.chordFailure;
-    if (failure) {
-      const { id, queue, entry, record } = failure.body;
-      const [encoded, ttlMs] = this.recordArgs(record);
-      args.push(
-        'X',
-        failure.chordId,
-        Math.max(1, failure.ttlMs),
-        id,
-        queue,
-        JSON.stringify(entry),
-        entry.failedAt,
-        encoded,
-        ttlMs,
-      );
-    }
-    if (this.writesRecords) {
-      for (const record of effects.records ?? []) args.push('C', record.id, ...this.recordArgs(record));
-    }
-    for (const entry of effects.deadLetters ?? []) {
-      args.push('Q', entry.queue, entry.id, JSON.stringify(entry), entry.failedAt);
-    }
-    return args;
-  }
-
-  private recordArgs(record: ResultRecord | undefined): [string, number] {
-    return this.writesRecords && record ? [encodeRecord(record), Math.max(1, record.ttlMs)] : ['', 1];
-  }
-
-  private settlementArgs(settlement: Settlement): (string | number)[] {
-    const { id } = settlement.delivery;
-    const record = settlement.kind === 'release' ? undefined : settlement.record;
-    const recordArgs = this.recordArgs(record);
-    switch (settlement.kind) {
-      case 'complete':
-        return ['A', id, '', '', '', ...recordArgs];
-      case 'retry':
-        return [
-          'R',
-          id,
-          encodeEnvelope(settlement.envelope),
-          settlement.dueAt,
-          settlement.envelope.priority,
-          ...recordArgs,
-        ];
-      case 'dead':
-        return ['D', id, JSON.stringify(settlement.entry), settlement.entry.failedAt, '', ...recordArgs];
-      case 'release':
-        return ['L', id, '', '', settlement.delivery.envelope?.priority ?? 0, ...recordArgs];
-    }
-  }
-
   async revoke(id: string, record: ResultRecord | undefined): Promise<void> {
     const location = await this.locate(id);
     const message = JSON.stringify({ kind: 'revoke', id } satisfies ControlMessage);
-    const [encoded, ttlMs] =
-      this.writesRecords && record ? [encodeRecord(record), Math.max(1, record.ttlMs)] : ['', 1];
+    const [encoded, ttlMs] = recordArgs(record, this.writesRecords);
     const rememberUntil = this.clock() + REVOCATION_MEMORY_MS;
     if (!location) {
       // Not (or no longer) in any queue: remember the revocation for a message still in flight,
@@ -453,8 +337,7 @@ export class RedisBroker implements Broker {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    for (const blocking of [...this.idleBlocking.splice(0), ...this.busyBlocking]) blocking.disconnect();
+    this.waiter.close();
     if (this.startMarks.size > 0) await this.flushStarts().catch(() => {});
     try {
       await Promise.race([this.redis.quit(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
@@ -484,30 +367,4 @@ function claimKeys(keys: QueueKeys): string[] {
     keys.seq,
     REVOKED_KEY,
   ];
-}
-
-function toDelivery(queue: string, id: string, raw: string, deliveries: number, flags: number): Delivery {
-  const delivery: Delivery = {
-    id,
-    queue,
-    envelope: undefined,
-    deliveries,
-    poisoned: (flags & FLAG_POISONED) !== 0,
-    revoked: (flags & FLAG_REVOKED) !== 0,
-  };
-  if (flags & FLAG_MISSING) {
-    delivery.problem = `no envelope is stored for message id '${printable(id)}'`;
-    return delivery;
-  }
-  try {
-    delivery.envelope = decodeEnvelope(raw);
-  } catch (error) {
-    delivery.raw = raw;
-    delivery.problem = error instanceof MalformedMessageError ? error.message : String(error);
-  }
-  return delivery;
-}
-
-function printable(text: string): string {
-  return text.slice(0, 60).replace(/[^\x20-\x7e]/g, '?');
 }

@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import { connectRedis } from './redis-connection.js';
+
+/**
+ * Waits for a queue's wake-up marker with `BZPOPMIN`, so an idle worker costs Redis nothing. A
+ * blocked connection serves one waiter at a time, so concurrent waiters (several workers of one
+ * app) each take one from a small pool.
+ */
+export class BlockingWaiter {
+  private readonly idle: Redis[] = [];
+  private readonly busy = new Set<Redis>();
+  private readonly clientIds = new Map<Redis, number>();
+  private closed = false;
+
+  /** `control` is a non-blocking connection used to unblock waiters on time. */
+  constructor(
+    private readonly url: string,
+    private readonly control: Redis,
+  ) {}
+
+  /** Resolves when one of `markers` is set, after `waitMs`, or at once when `signal` aborts. */
+  async wait(markers: string[], waitMs: number, signal: AbortSignal): Promise<void> {
+    if (waitMs <= 0 || signal.aborted) return;
+    const blocking = this.idle.pop() ?? this.connect();
+    this.busy.add(blocking);
+    let reusable = true;
+    const onAbort = (): void => {
+      reusable = false;
+      blocking.disconnect();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const clientId = this.clientIds.get(blocking) ?? (await this.learnClientId(blocking));
+      // Redis checks blocking timeouts only ~10 times a second; a local timer that unblocks the
+      // connection wakes us on time (a delayed task due in 20 ms starts in 20 ms, not 100).
+      timer = setTimeout(() => {
+        this.control.client('UNBLOCK', clientId).catch(() => {});
+      }, waitMs);
+      await blocking.bzpopmin(...markers, (waitMs + 1_000) / 1_000);
+    } catch (error) {
+      reusable = false;
+      blocking.disconnect();
+      if (!signal.aborted) throw error;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      this.busy.delete(blocking);
+      if (reusable && !this.closed) this.idle.push(blocking);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const blocking of [...this.idle.splice(0), ...this.busy]) blocking.disconnect();
+  }
+
+  private connect(): Redis {
+    const blocking = connectRedis(this.url);
+    blocking.on('error', () => {});
+    // A reconnected connection has a new client id.
+    blocking.on('close', () => this.clientIds.delete(blocking));
+    return blocking;
+  }
+
+  private async learnClientId(blocking: Redis): Promise<number> {
+    const id = Number(await blocking.client('ID'));
+    this.clientIds.set(blocking, id);
+    return id;
+  }
+}

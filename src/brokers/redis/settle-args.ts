@@ -1,0 +1,69 @@
+import type { Settlement, WorkflowEffects } from '../broker.js';
+import { encodeEnvelope } from '../../protocol/codec.js';
+import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js';
+
+/** ARGV for `settle-11.lua`: one 7-field operation per settlement ('A', 'R', 'D', 'L'). */
+export function settlementArgs(settlement: Settlement, writesRecords: boolean): (string | number)[] {
+  const { id } = settlement.delivery;
+  const record = recordArgs(settlement.kind === 'release' ? undefined : settlement.record, writesRecords);
+  switch (settlement.kind) {
+    case 'complete':
+      return ['A', id, '', '', '', ...record];
+    case 'retry': {
+      const { envelope, dueAt } = settlement;
+      return ['R', id, encodeEnvelope(envelope), dueAt, envelope.priority, ...record];
+    }
+    case 'dead':
+      return ['D', id, JSON.stringify(settlement.entry), settlement.entry.failedAt, '', ...record];
+    case 'release':
+      return ['L', id, '', '', settlement.delivery.envelope?.priority ?? 0, ...record];
+  }
+}
+
+/** ARGV for `settle-11.lua`'s workflow effects ('F', 'J', 'X', 'C', 'Q'; see the script's header). */
+export function effectArgs(effects: WorkflowEffects, writesRecords: boolean): (string | number)[] {
+  const args: (string | number)[] = [];
+  for (const { envelope, dueAt } of effects.followUps ?? []) {
+    args.push('F', envelope.queue, envelope.id, encodeEnvelope(envelope), envelope.priority, dueAt ?? 0);
+  }
+  const join = effects.chordJoin;
+  if (join) {
+    const { body } = join;
+    args.push('J', join.chordId, join.index, join.size, join.resultJson, Math.max(1, join.ttlMs));
+    args.push(
+      body.id,
+      body.queue,
+      body.priority,
+      body.dueAt ?? 0,
+      body.prefix ?? '',
+      body.suffix ?? '',
+      body.envelope ?? '',
+    );
+  }
+  const failure = effects.chordFailure;
+  if (failure) {
+    const { id, queue, entry, record } = failure.body;
+    args.push(
+      'X',
+      failure.chordId,
+      Math.max(1, failure.ttlMs),
+      id,
+      queue,
+      JSON.stringify(entry),
+      entry.failedAt,
+    );
+    args.push(...recordArgs(record, writesRecords));
+  }
+  if (writesRecords) {
+    for (const record of effects.records ?? []) args.push('C', record.id, ...recordArgs(record, true));
+  }
+  for (const entry of effects.deadLetters ?? []) {
+    args.push('Q', entry.queue, entry.id, JSON.stringify(entry), entry.failedAt);
+  }
+  return args;
+}
+
+/** A record and its TTL as script arguments; `''` when the broker does not write records. */
+export function recordArgs(record: ResultRecord | undefined, writesRecords: boolean): [string, number] {
+  return writesRecords && record ? [encodeRecord(record), Math.max(1, record.ttlMs)] : ['', 1];
+}
