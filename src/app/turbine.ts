@@ -16,6 +16,7 @@ import { AsyncResult, type ResultSource } from './async-result.js';
 import { Task, type TaskFunction } from './task.js';
 import { describeTask, type TaskInfo } from './task-info.js';
 import type { TaskSubmitter } from './task-submitter.js';
+import { SubmitQueue } from './submit-queue.js';
 
 /**
  * A Turbine application: the tasks it defines, its broker and result backend, its workers.
@@ -36,6 +37,7 @@ export class Turbine implements TaskSubmitter, ResultSource {
   private readonly backend: ResultBackend;
   private readonly registry = new Map<string, TaskDefinition>();
   private readonly workers = new Set<Worker>();
+  private readonly submissions: SubmitQueue;
   private closed: Promise<void> | undefined;
 
   /** @throws ConfigError naming the key when configuration is invalid. */
@@ -43,6 +45,7 @@ export class Turbine implements TaskSubmitter, ResultSource {
     this.config = loadConfig(options);
     ({ broker: this.broker, backend: this.backend } = createTransport(this.config));
     this.dlq = new DlqManager(this.broker.dlq, this);
+    this.submissions = new SubmitQueue((messages) => this.broker.enqueue(messages));
   }
 
   /** The ResultSource of results made by this app. */
@@ -135,7 +138,7 @@ export class Turbine implements TaskSubmitter, ResultSource {
 
   /** @internal */
   submit(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> {
-    return this.broker.enqueue(messages);
+    return this.submissions.submit(messages);
   }
 
   /** @internal */
