@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { EnqueueOutcome, OutgoingMessage } from '../brokers/broker.js';
+import { ENVELOPE_VERSION } from '../protocol/envelope.js';
+import { SubmitQueue } from './submit-queue.js';
+
+const message = (id: string): OutgoingMessage => ({
+  envelope: {
+    v: ENVELOPE_VERSION,
+    id,
+    name: 't',
+    args: [],
+    queue: 'q',
+    priority: 0,
+    attempt: 1,
+    maxRetries: 0,
+    createdAt: 0,
+  },
+});
+
+describe('SubmitQueue', () => {
+  it('sends a lone submission at once and gathers the ones made meanwhile into the next call', async () => {
+    const calls: string[][] = [];
+    const queue = new SubmitQueue(async (messages) => {
+      calls.push(messages.map((m) => m.envelope.id));
+      await new Promise((resolve) => setImmediate(resolve));
+      return messages.map((m): EnqueueOutcome => ({ id: m.envelope.id, duplicate: false }));
+    });
+    const results = await Promise.all([
+      queue.submit([message('a')]),
+      queue.submit([message('b'), message('c')]),
+      queue.submit([message('d')]),
+    ]);
+    expect(calls).toEqual([['a'], ['b', 'c', 'd']]);
+    expect(results.map((outcomes) => outcomes.map((o) => o.id))).toEqual([['a'], ['b', 'c'], ['d']]);
+  });
+
+  it('rejects every submission of a failed call and goes on with the next', async () => {
+    let fail = true;
+    const queue = new SubmitQueue(async (messages) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (fail) {
+        fail = false;
+        throw new Error('broker down');
+      }
+      return messages.map((m): EnqueueOutcome => ({ id: m.envelope.id, duplicate: false }));
+    });
+    const first = queue.submit([message('a')]);
+    await expect(first).rejects.toThrow('broker down');
+    expect(await queue.submit([message('b')])).toEqual([{ id: 'b', duplicate: false }]);
+  });
+});
