@@ -18,8 +18,22 @@ import { installSignalHandlers } from './shutdown.js';
 /** Longest an idle worker blocks before looking again on its own. */
 const IDLE_WAIT_MS = 5_000;
 const ERROR_BACKOFF_MS = [50, 100, 250, 500, 1_000, 2_000];
+/** Claims that may be under way at once. */
+const MAX_CLAIMS_IN_FLIGHT = 2;
 /** Bound on each broker call made while stopping, so stop() returns even when the broker is gone. */
 const STOP_STEP_MS = 2_000;
+
+/** What the consumer loop knows about its claims. */
+interface ClaimState {
+  /** Slots that claims under way may fill. */
+  reserved: number;
+  /** Broker errors in a row. */
+  failures: number;
+  /** Set when a claim came back short: the queues are drained until then. */
+  idleUntil: number | undefined;
+  /** Back-off after a broker error. */
+  pauseMs: number;
+}
 
 class ShutdownInterrupt extends TurbineError {
   override readonly code: string = 'SHUTDOWN';
@@ -165,45 +179,83 @@ export class Worker {
     }
   }
 
+  /**
+   * The consumer loop. Claims are sized to the free window (slots + prefetch) and overlap: a second
+   * claim may be under way while the first one's messages run, so a busy worker rarely waits for a
+   * round trip. A claim that comes back short means the queues are drained: the loop then blocks on
+   * the broker until new work (or the next delayed message, or a lease expiry) is due.
+   */
   private async consume(): Promise<void> {
-    const { concurrency, prefetch, queues, leaseMs, maxDeliveries } = this.options;
-    let failures = 0;
+    const { concurrency, prefetch } = this.options;
+    const window = concurrency + prefetch;
+    const claims = new Set<Promise<void>>();
+    const state: ClaimState = { reserved: 0, failures: 0, idleUntil: undefined, pauseMs: 0 };
     while (!this.stopSignal.signal.aborted) {
-      const capacity = concurrency - this.running.size + prefetch - this.buffer.length;
-      // Claim in worthwhile batches: when half the window is free, or at once when nothing is buffered.
-      const worthClaiming =
-        capacity > 0 && (this.buffer.length === 0 || capacity * 2 >= concurrency + prefetch);
-      if (!worthClaiming) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+      if (claims.size === 0 && state.idleUntil !== undefined) {
+        await this.idle(state);
         continue;
       }
-      try {
-        const claimed = await this.broker.claim({
-          queues,
-          max: capacity,
-          workerId: this.id,
-          leaseMs,
-          maxDeliveries,
-        });
-        failures = 0;
-        if (this.stopSignal.signal.aborted) {
-          await Promise.all(
-            claimed.deliveries.map((delivery) => this.settler.add({ kind: 'release', delivery })),
-          );
-          break;
-        }
-        this.buffer.push(...claimed.deliveries);
-        this.pump();
-        if (claimed.deliveries.length < capacity) {
-          const until = Math.min(claimed.nextWakeAt ?? Infinity, Date.now() + IDLE_WAIT_MS);
-          await this.broker.waitForWork(queues, until, this.stopSignal.signal);
-        }
-      } catch (error) {
-        this.emit('worker:error', { error: error as Error });
-        const pause = ERROR_BACKOFF_MS[Math.min(failures++, ERROR_BACKOFF_MS.length - 1)]!;
-        await abortableSleep(pause, this.stopSignal.signal);
+      if (claims.size === 0 && state.pauseMs > 0) {
+        await abortableSleep(state.pauseMs, this.stopSignal.signal);
+        state.pauseMs = 0;
+        continue;
       }
+      const capacity = window - this.running.size - this.buffer.length - state.reserved;
+      const nothingAhead = this.buffer.length + state.reserved === 0;
+      // Claim in worthwhile batches: half the window, or at once when nothing is buffered or coming.
+      const worthClaiming = capacity > 0 && (nothingAhead || capacity * 2 >= window);
+      const mayClaim =
+        claims.size < MAX_CLAIMS_IN_FLIGHT && state.idleUntil === undefined && state.pauseMs === 0;
+      if (worthClaiming && mayClaim) {
+        const claim = this.claimInto(capacity, state).finally(() => {
+          claims.delete(claim);
+          this.wakeLoop();
+        });
+        claims.add(claim);
+        continue;
+      }
+      await new Promise<void>((resolve) => (this.slotFreed = resolve));
     }
+    await Promise.all(claims);
+  }
+
+  /** One claim of up to `max` messages into the buffer. */
+  private async claimInto(max: number, state: ClaimState): Promise<void> {
+    const { queues, leaseMs, maxDeliveries } = this.options;
+    state.reserved += max;
+    try {
+      const claimed = await this.broker.claim({ queues, max, workerId: this.id, leaseMs, maxDeliveries });
+      state.failures = 0;
+      if (this.stopSignal.signal.aborted) {
+        await Promise.all(
+          claimed.deliveries.map((delivery) => this.settler.add({ kind: 'release', delivery })),
+        );
+        return;
+      }
+      this.buffer.push(...claimed.deliveries);
+      this.pump();
+      if (claimed.deliveries.length < max) {
+        state.idleUntil = Math.min(claimed.nextWakeAt ?? Infinity, Date.now() + IDLE_WAIT_MS);
+      }
+    } catch (error) {
+      this.emit('worker:error', { error: error as Error });
+      state.pauseMs = ERROR_BACKOFF_MS[Math.min(state.failures++, ERROR_BACKOFF_MS.length - 1)]!;
+    } finally {
+      state.reserved -= max;
+    }
+  }
+
+  /** Blocks until the drained queues may have work again. */
+  private async idle(state: ClaimState): Promise<void> {
+    try {
+      await this.broker.waitForWork(this.options.queues, state.idleUntil!, this.stopSignal.signal);
+      state.failures = 0;
+    } catch (error) {
+      this.emit('worker:error', { error: error as Error });
+      const pause = ERROR_BACKOFF_MS[Math.min(state.failures++, ERROR_BACKOFF_MS.length - 1)]!;
+      await abortableSleep(pause, this.stopSignal.signal);
+    }
+    state.idleUntil = undefined;
   }
 
   /** Starts buffered deliveries while slots are free. */
