@@ -10,4 +10,6 @@ app.task('sleep', async (ms: number) => {
   return null;
 });
 const worker = app.worker({ queues: [queue], concurrency: Number(concurrency), handleSignals: true });
-await worker.start();
+// Start consuming only on the parent's signal, so process start-up is not part of the measurement.
+process.once('message', () => void worker.start());
+process.send?.('ready');

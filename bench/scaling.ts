@@ -28,12 +28,12 @@ async function measure(url: string, point: Point): Promise<number> {
       { queue },
     );
   }
-  const started = performance.now();
   const children = Array.from({ length: point.processes }, () =>
-    fork(WORKER, [url, queue, String(point.concurrency), String(Math.ceil(point.tasks / point.processes))], {
-      execArgv: ['--import', 'tsx'],
-    }),
+    fork(WORKER, [url, queue, String(point.concurrency)], { execArgv: ['--import', 'tsx'] }),
   );
+  await Promise.all(children.map((child) => new Promise((resolve) => child.once('message', resolve))));
+  const started = performance.now();
+  for (const child of children) child.send('go');
   await waitUntilDrained(app, queue);
   const seconds = (performance.now() - started) / 1_000;
   for (const child of children) child.kill('SIGTERM');
