@@ -1,7 +1,18 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { applyMigrations } from './migrations.js';
+
+/**
+ * better-sqlite3 is loaded on first use, so an app on Redis never pays its memory (~7 MB RSS).
+ * It is a CommonJS package, so a synchronous require keeps `new Turbine()` synchronous.
+ */
+let driver: typeof Database | undefined;
+function loadDriver(): typeof Database {
+  driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return driver;
+}
 
 /** How long a connection waits for another process's write lock before failing (SQLITE_BUSY). */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -16,7 +27,8 @@ export const BUSY_TIMEOUT_MS = 5_000;
  */
 export function openSqliteDatabase(path: string): Database.Database {
   mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+  const Driver = loadDriver();
+  const db = new Driver(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     enableWal(db);
