@@ -24,7 +24,7 @@ export interface GetOptions {
   signal?: AbortSignal;
 }
 
-const FIRST_POLL_MS = 2;
+const FIRST_POLL_MS = 1;
 const MAX_POLL_MS = 100;
 
 /**
