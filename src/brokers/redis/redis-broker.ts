@@ -196,8 +196,9 @@ export class RedisBroker implements Broker {
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
+    // A pending STARTED mark of a task being settled is dropped; marks already sent went out on this
+    // same connection before this script, so none can land after its message is gone.
     for (const { delivery } of settlements) this.startMarks.forget(delivery.queue, delivery.id);
-    if (this.startMarks.size > 0) await this.flushStarts();
     const byQueue = new Map<
       string,
       { ops: (string | number)[]; effects: (string | number)[]; count: number }
