@@ -54,7 +54,7 @@ end
 
 if #all > 0 then
   call_chunked('ZREM', KEYS[5], all, 2000)
-  call_chunked('HDEL', KEYS[6], all, 2000)
+  if redis.call('HLEN', KEYS[6]) > 0 then call_chunked('HDEL', KEYS[6], all, 2000) end
   if #outcomes > 0 and redis.call('HLEN', KEYS[7]) > 0 then call_chunked('HDEL', KEYS[7], outcomes, 2000) end
 end
 if #removed > 0 then call_chunked('HDEL', KEYS[4], removed, 2000) end
