@@ -1,3 +1,4 @@
+import { deserializeError } from '../errors/serialize-error.js';
 import { TaskFailedError } from '../errors/task-failed-error.js';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
@@ -89,5 +90,6 @@ export function settle<T>(record: ResultRecord): T {
   if (record.state === 'SUCCESS') return record.result as T;
   if (record.state === 'REVOKED') throw new TaskRevokedError(record.id, record.reason ?? 'revoked');
   const remote = record.error ?? { name: 'Error', message: 'unknown failure' };
-  throw new TaskFailedError(record.id, remote);
+  // The remote error comes back as `cause`, rebuilt as its own class when it is one of Turbine's.
+  throw new TaskFailedError(record.id, remote, { cause: deserializeError(remote) });
 }

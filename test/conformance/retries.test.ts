@@ -96,7 +96,10 @@ describe.each(brokerTargets)('retries and the DLQ on $name', (target) => {
     await app.worker({ queues: [queue] }).start();
     const a = await strict.delay('permanent');
     const b = await picky.delay();
-    await expect(a.get({ timeout: '10s' })).rejects.toThrow(TaskFailedError);
+    const permanent = await a.get({ timeout: '10s' }).catch((error: unknown) => error);
+    expect(permanent).toBeInstanceOf(TaskFailedError);
+    // The remote error is rebuilt as its own class across the process boundary.
+    expect((permanent as TaskFailedError).cause).toBeInstanceOf(PermanentError);
     await expect(b.get({ timeout: '10s' })).rejects.toThrow(/invalid email/);
     expect(runs).toBe(2);
     expect(await app.dlq.get(a.id)).toMatchObject({ reason: 'permanent error', attempts: 1 });
