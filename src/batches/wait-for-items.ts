@@ -16,6 +16,8 @@ export interface WaitForItemsOptions {
   timeout?: Duration;
   /** Called whenever more items have finished. */
   onProgress?: (progress: BatchProgress) => void;
+  /** Abort the wait. */
+  signal?: AbortSignal;
 }
 
 const MAX_POLL_MS = 200;
@@ -58,7 +60,8 @@ export async function waitForItems<T>(
       throw new TimeoutError(
         `${completed} of ${ids.length} items finished within ${String(options.timeout)}`,
       );
-    await abortableSleep(pause);
+    if (options.signal?.aborted) throw options.signal.reason;
+    await abortableSleep(pause, options.signal);
     pause = Math.min(pause * 2, MAX_POLL_MS);
   }
   return records.map((record) => settle<T>(record!));

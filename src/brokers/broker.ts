@@ -2,6 +2,9 @@ import type { Envelope } from '../protocol/envelope.js';
 import type { ResultRecord } from '../protocol/result-record.js';
 import type { DlqEntry } from '../dlq/dlq-entry.js';
 
+/** How long a revocation is remembered for a message that may still surface (and the idempotency window of a task without `resultTtlMs`). */
+export const REVOCATION_MEMORY_MS = 24 * 3_600_000;
+
 /** A message to put on a queue. */
 export interface OutgoingMessage {
   envelope: Envelope;

@@ -1,12 +1,6 @@
-import { TimeoutError } from '../errors/timeout-error.js';
-import { toMs } from '../protocol/duration.js';
-import type { ResultRecord } from '../protocol/result-record.js';
-import { isFinalState, type TaskState } from '../protocol/task-state.js';
-import { abortableSleep } from '../util/abortable-sleep.js';
-import { AsyncResult, settle, type GetOptions, type ResultSource } from '../app/async-result.js';
-
-const FIRST_POLL_MS = 5;
-const MAX_POLL_MS = 200;
+import type { TaskState } from '../protocol/task-state.js';
+import { AsyncResult, type GetOptions, type ResultSource } from '../app/async-result.js';
+import { waitForItems } from '../batches/wait-for-items.js';
 
 /**
  * The results of a group, in submission order.
@@ -31,25 +25,8 @@ export class GroupResult<T = unknown> {
    * @throws TaskFailedError / TaskRevokedError of the first member (in order) that did not succeed.
    * @throws TimeoutError when `timeout` passes first.
    */
-  async get(options: GetOptions = {}): Promise<T[]> {
-    const deadline =
-      options.timeout === undefined ? Infinity : Date.now() + toMs(options.timeout, 'get() timeout');
-    let pause = FIRST_POLL_MS;
-    for (;;) {
-      const records = await this.source.readRecords(this.ids);
-      if (records.every((record) => record && isFinalState(record.state))) {
-        return (records as ResultRecord[]).map((record) => settle<T>(record));
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        const done = records.filter((record) => record && isFinalState(record.state)).length;
-        throw new TimeoutError(
-          `group: ${done} of ${this.ids.length} members finished within ${String(options.timeout)}`,
-        );
-      }
-      await abortableSleep(Math.min(pause, left), options.signal);
-      pause = Math.min(pause * 2, MAX_POLL_MS);
-    }
+  get(options: GetOptions = {}): Promise<T[]> {
+    return waitForItems<T>(this.ids, this.source, options);
   }
 
   /** Members that succeeded so far (Celery's `completed_count`). */

@@ -12,6 +12,7 @@ import type {
   Settlement,
   Unsubscribe,
 } from '../broker.js';
+import { REVOCATION_MEMORY_MS } from '../broker.js';
 import { decodeEnvelope, encodeEnvelope } from '../../protocol/codec.js';
 import type { Envelope } from '../../protocol/envelope.js';
 import type { ResultRecord } from '../../protocol/result-record.js';
@@ -37,8 +38,6 @@ import { toDelivery } from './to-delivery.js';
 
 /** Messages per script call when enqueueing in bulk; calls are pipelined, so a list is one round trip. */
 const ENQUEUE_CHUNK = 5_000;
-/** How long a revocation is remembered for messages that may still surface. */
-const REVOCATION_MEMORY_MS = 24 * 3_600_000;
 
 /** Options of {@link RedisBroker}. */
 export interface RedisBrokerOptions {
@@ -233,7 +232,8 @@ export class RedisBroker implements Broker {
   }
 
   async revoke(id: string, record: ResultRecord | undefined): Promise<void> {
-    const location = await this.locate(id);
+    // The caller found the queue when it built the record: look there first.
+    const location = await this.locate(id, record?.queue || undefined);
     const message = JSON.stringify({ kind: 'revoke', id } satisfies ControlMessage);
     const [encoded, ttlMs] = recordArgs(record, this.writesRecords);
     const rememberUntil = this.clock() + REVOCATION_MEMORY_MS;

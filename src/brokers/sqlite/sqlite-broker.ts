@@ -13,6 +13,7 @@ import type {
   Unsubscribe,
   WorkflowEffects,
 } from '../broker.js';
+import { REVOCATION_MEMORY_MS } from '../broker.js';
 import { encodeEnvelope } from '../../protocol/codec.js';
 import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js';
 import { prepareCleanup, type Cleanup } from './cleanup.js';
@@ -33,8 +34,6 @@ import { WorkWatcher } from './work-watcher.js';
 
 /** Messages per enqueue transaction; the lock is let go between chunks so workers keep claiming. */
 const ENQUEUE_CHUNK = 5_000;
-/** How long a revocation is remembered for messages that may still surface (as in Redis). */
-const REVOCATION_MEMORY_MS = 24 * 3_600_000;
 
 /** Options of {@link SqliteBroker}. */
 export interface SqliteBrokerOptions {
