@@ -148,6 +148,12 @@ export interface ControlMessage {
   id: string;
 }
 
+/** A delivery running since `startedAt`, to be shown as STARTED. */
+export interface StartMark {
+  delivery: Delivery;
+  startedAt: number;
+}
+
 /**
  * The contract every broker fulfils (Redis, embedded SQLite, later others); the conformance suite
  * in `test/conformance/` proves an implementation. Every operation is atomic per message: nothing
@@ -167,8 +173,11 @@ export interface Broker {
   claim(request: ClaimRequest): Promise<ClaimResult>;
   /** Resolves when new work may be available, at `untilMs` at the latest, or when `signal` aborts. */
   waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void>;
-  /** Notes that a delivery started running on `workerId` (state STARTED). */
-  markStarted(delivery: Delivery, workerId: string, startedAt: number): Promise<void>;
+  /**
+   * Notes that deliveries run on `workerId` (state STARTED). The marks are sent before this returns,
+   * so a later `settle` of the same delivery from the same broker always lands after them.
+   */
+  markStarted(marks: readonly StartMark[], workerId: string): Promise<void>;
   /** Pushes the lease deadline of held deliveries to now + `leaseMs`. */
   extendLeases(deliveries: readonly Delivery[], leaseMs: number): Promise<void>;
   /** Ends the hold on deliveries, recording their outcome and results atomically with the removal. */

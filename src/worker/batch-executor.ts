@@ -20,8 +20,9 @@ export async function executeBatch(
   const { delivery } = attempt;
   const envelope = delivery.envelope!;
   const items = envelope.batch!.items;
-  env.markStarted(delivery, env.clock());
-  const itemEnv: ExecutorEnv = { ...env, markStarted: () => {} };
+  attempt.startedAt = env.clock();
+  env.started(attempt);
+  const itemEnv: ExecutorEnv = { ...env, started: () => {} };
   const records: ResultRecord[] = [];
   const followUps: OutgoingMessage[] = [];
   const deadLetters: DlqEntry[] = [];

@@ -32,7 +32,8 @@ export interface ExecutorEnv {
   registry: TaskRegistry;
   defaultResultTtlMs: number;
   clock: () => number;
-  markStarted(delivery: Delivery, startedAt: number): void;
+  /** Reports a started attempt (its `startedAt` set) so it shows as STARTED. */
+  started(attempt: Attempt): void;
   emit: <E extends keyof WorkerEvents>(name: E, payload: WorkerEvents[E]) => void;
   /** True when event `name` has listeners: payloads are not built otherwise. */
   listens(name: keyof WorkerEvents): boolean;
@@ -43,6 +44,7 @@ export interface Attempt {
   delivery: Delivery;
   controller: LazyAbort;
   run?: LimitedRun;
+  startedAt?: number;
 }
 
 /** A fresh attempt for a delivery. */
@@ -87,7 +89,8 @@ export async function execute(
   const { delivery, controller } = attempt;
   const envelope = delivery.envelope!;
   const startedAt = env.clock();
-  env.markStarted(delivery, startedAt);
+  attempt.startedAt = startedAt;
+  env.started(attempt);
   if (env.listens('task:started')) env.emit('task:started', { ...eventBase(delivery, envelope), startedAt });
   const context = new AttemptContext(delivery, envelope, controller, env);
   const options = definition.options;

@@ -5,7 +5,7 @@ import { abortableSleep } from '../util/abortable-sleep.js';
 
 interface Pending {
   settlement: Settlement;
-  done: () => void;
+  stored: (() => void) | undefined;
 }
 
 const MAX_BATCH = 500;
@@ -40,10 +40,13 @@ export class Settler {
 
   /** Queues a settlement; resolves once it is stored. */
   add(settlement: Settlement): Promise<void> {
-    return new Promise((done) => {
-      this.queue.push({ settlement, done });
-      this.flushing ??= this.flushLoop();
-    });
+    return new Promise((stored) => this.post(settlement, stored));
+  }
+
+  /** Queues a settlement and calls `stored` once it is (no promise: this runs once per task). */
+  post(settlement: Settlement, stored?: () => void): void {
+    this.queue.push({ settlement, stored });
+    this.flushing ??= this.flushLoop();
   }
 
   /** Resolves when everything queued so far is stored. */
@@ -61,7 +64,7 @@ export class Settler {
       while (this.queue.length > 0 && !this.abandon.signal.aborted) {
         const batch = this.queue.splice(0, MAX_BATCH);
         await this.store(batch);
-        for (const pending of batch) pending.done();
+        for (const pending of batch) pending.stored?.();
       }
     } finally {
       this.flushing = undefined;

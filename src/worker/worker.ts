@@ -10,6 +10,7 @@ import { execute, newAttempt, triage, type Attempt, type ExecutorEnv, type Verdi
 import { executeBatch } from './batch-executor.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { Settler } from './settler.js';
+import { StartReporter } from './start-reporter.js';
 import type { TaskRegistry } from './task-registry.js';
 import type { ResolvedWorkerOptions } from './worker-options.js';
 import { installSignalHandlers } from './shutdown.js';
@@ -54,6 +55,7 @@ export class Worker {
   private readonly running = new Map<string, Attempt>();
   private readonly settler: Settler;
   private readonly leases: LeaseKeeper;
+  private readonly starts: StartReporter;
   private readonly env: ExecutorEnv;
   private readonly stopSignal = new AbortController();
   private slotFreed: (() => void) | undefined;
@@ -75,14 +77,14 @@ export class Worker {
     const onError = (error: Error): void => this.emit('worker:error', { error });
     this.settler = new Settler(broker, backend, onError);
     this.leases = new LeaseKeeper(broker, options.leaseMs, () => this.held(), onError);
+    const isRunning = (attempt: Attempt): boolean => this.running.get(attempt.delivery.id) === attempt;
+    this.starts = new StartReporter(broker, this.id, Date.now, isRunning, onError);
     this.env = {
       workerId: this.id,
       registry,
       defaultResultTtlMs: options.defaultResultTtlMs,
       clock: Date.now,
-      markStarted: (delivery, startedAt) => {
-        broker.markStarted(delivery, this.id, startedAt).catch(onError);
-      },
+      started: (attempt) => this.starts.started(attempt),
       emit: (name, payload) => this.emit(name, payload),
       listens: (name) => this.emitter.listenerCount(name) > 0,
     };
@@ -163,6 +165,7 @@ export class Worker {
       false,
     );
     if (!drained) this.settler.giveUp();
+    this.starts.stop();
     this.leases.stop();
     await withDeadline(this.unsubscribe?.() ?? Promise.resolve(), STOP_STEP_MS, undefined);
     this.emit('worker:stopped', { workerId: this.id, released });
@@ -281,10 +284,22 @@ export class Worker {
     this.running.delete(delivery.id);
     this.pump();
     this.wakeLoop();
-    await this.settler.add(verdict.settlement);
-    verdict.announce?.();
-    if (verdict.event && this.emitter.listenerCount(verdict.event.name) > 0) {
-      this.emitter.emit(verdict.event.name, verdict.event.payload());
+    this.settler.post(verdict.settlement, () => this.announce(verdict));
+  }
+
+  /** Emits a stored verdict's events; a listener that throws is reported, never breaks the worker. */
+  private announce(verdict: Verdict): void {
+    try {
+      verdict.announce?.();
+      if (verdict.event && this.emitter.listenerCount(verdict.event.name) > 0) {
+        this.emitter.emit(verdict.event.name, verdict.event.payload());
+      }
+    } catch (error) {
+      try {
+        this.emit('worker:error', { error: error as Error });
+      } catch {
+        // The error listener threw too: nothing is left to report to.
+      }
     }
   }
 

@@ -134,7 +134,7 @@ describe('SqliteBroker leases', () => {
     const { broker } = useBroker({ clock: clock.now });
     await broker.enqueue([message({ id: 'm1' })]);
     const [delivery] = (await broker.claim(request({ max: 1 }))).deliveries;
-    await broker.markStarted(delivery!, 'w1', clock.now());
+    await broker.markStarted([{ delivery: delivery!, startedAt: clock.now() }], 'w1');
     await broker.enqueue([message({ id: 'm2', priority: 200 })]);
 
     clock.advance(LEASE_MS - 1);
@@ -282,15 +282,14 @@ describe('SqliteBroker settle', () => {
     expect(again.every((d) => d.deliveries === 1)).toBe(true);
   });
 
-  it('flushes pending STARTED marks before settling', async () => {
+  it('drops the STARTED mark of a released message', async () => {
     const { broker } = useBroker();
     await broker.enqueue([message({ id: 's1' })]);
     const [delivery] = (await broker.claim(request())).deliveries;
-    const started = broker.markStarted(delivery!, 'w9', 1_234);
+    await broker.markStarted([{ delivery: delivery!, startedAt: 1_234 }], 'w9');
+    expect(await broker.locate('s1')).toMatchObject({ state: 'STARTED', workerId: 'w9' });
     await broker.settle([{ kind: 'release', delivery: delivery! }]);
-    await started;
     expect(await broker.locate('s1')).toMatchObject({ state: 'PENDING' });
-    await broker.settle([]);
   });
 });
 
@@ -302,7 +301,7 @@ describe('SqliteBroker locate, queueStats and purge', () => {
     expect(await broker.locate('where')).toEqual({ queue: 'q1', state: 'PENDING', envelope: sent });
     const [delivery] = (await broker.claim(request({ queues: ['q1'] }))).deliveries;
     expect(await broker.locate('where', 'q1')).toEqual({ queue: 'q1', state: 'RECEIVED', envelope: sent });
-    await broker.markStarted(delivery!, 'worker-7', 42);
+    await broker.markStarted([{ delivery: delivery!, startedAt: 42 }], 'worker-7');
     expect(await broker.locate('where')).toEqual({
       queue: 'q1',
       state: 'STARTED',

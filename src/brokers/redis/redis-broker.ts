@@ -10,6 +10,7 @@ import type {
   OutgoingMessage,
   QueueStats,
   Settlement,
+  StartMark,
   Unsubscribe,
 } from '../broker.js';
 import { REVOCATION_MEMORY_MS } from '../broker.js';
@@ -31,9 +32,8 @@ import { connectRedis } from './redis-connection.js';
 import { RedisDlqStore } from './redis-dlq-store.js';
 import { queuesToSearch } from './redis-locator.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
-import { StartMarks } from './start-marks.js';
 import { BlockingWaiter } from './blocking-waiter.js';
-import { effectArgs, recordArgs, settlementArgs } from './settle-args.js';
+import { effectArgs, pushSettlementArgs, recordArgs } from './settle-args.js';
 import { toDelivery } from './to-delivery.js';
 
 /** Messages per script call when enqueueing in bulk; calls are pipelined, so a list is one round trip. */
@@ -61,8 +61,6 @@ export class RedisBroker implements Broker {
   private readonly url: string;
   private readonly clock: () => number;
   private readonly registeredQueues = new Set<string>();
-  private readonly startMarks = new StartMarks();
-  private startFlush: Promise<void> | undefined;
   private readonly waiter: BlockingWaiter;
   private claimRotation = 0;
 
@@ -118,7 +116,10 @@ export class RedisBroker implements Broker {
             .then((reply) => {
               const flat = reply as (string | number)[];
               chunk.forEach((index, i) => {
-                outcomes[index] = { id: String(flat[2 * i]), duplicate: flat[2 * i + 1] === 1 };
+                outcomes[index] = {
+                  id: String(flat[2 * i]),
+                  duplicate: flat[2 * i + 1] === 1,
+                };
               });
             }),
         );
@@ -169,16 +170,17 @@ export class RedisBroker implements Broker {
     );
   }
 
-  markStarted(delivery: Delivery, workerId: string, startedAt: number): Promise<void> {
-    this.startMarks.add(delivery.queue, delivery.id, `${workerId}|${startedAt}`);
-    this.startFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushStarts());
-    return this.startFlush;
-  }
-
-  private async flushStarts(): Promise<void> {
-    this.startFlush = undefined;
-    const batches = this.startMarks.take();
-    await Promise.all(batches.map(([queue, fields]) => this.redis.hset(queueKeys(queue).started, ...fields)));
+  async markStarted(marks: readonly StartMark[], workerId: string): Promise<void> {
+    const byQueue = new Map<string, string[]>();
+    for (const { delivery, startedAt } of marks) {
+      const fields = byQueue.get(delivery.queue) ?? [];
+      fields.push(delivery.id, `${workerId}|${startedAt}`);
+      byQueue.set(delivery.queue, fields);
+    }
+    // Written to the connection now, so a settle sent later removes the marks after they land.
+    await Promise.all(
+      [...byQueue].map(([queue, fields]) => this.redis.hset(queueKeys(queue).started, ...fields)),
+    );
   }
 
   async extendLeases(deliveries: readonly Delivery[], leaseMs: number): Promise<void> {
@@ -195,9 +197,6 @@ export class RedisBroker implements Broker {
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
-    // A pending STARTED mark of a task being settled is dropped; marks already sent went out on this
-    // same connection before this script, so none can land after its message is gone.
-    for (const { delivery } of settlements) this.startMarks.forget(delivery.queue, delivery.id);
     const byQueue = new Map<
       string,
       { ops: (string | number)[]; effects: (string | number)[]; count: number }
@@ -206,7 +205,7 @@ export class RedisBroker implements Broker {
       const queue = settlement.delivery.queue;
       let group = byQueue.get(queue);
       if (!group) byQueue.set(queue, (group = { ops: [], effects: [], count: 0 }));
-      group.ops.push(...settlementArgs(settlement, this.writesRecords));
+      pushSettlementArgs(group.ops, settlement, this.writesRecords);
       group.count++;
       if (settlement.kind === 'complete' || settlement.kind === 'dead') {
         if (settlement.effects) group.effects.push(...effectArgs(settlement.effects, this.writesRecords));
@@ -234,7 +233,10 @@ export class RedisBroker implements Broker {
   async revoke(id: string, record: ResultRecord | undefined): Promise<void> {
     // The caller found the queue when it built the record: look there first.
     const location = await this.locate(id, record?.queue || undefined);
-    const message = JSON.stringify({ kind: 'revoke', id } satisfies ControlMessage);
+    const message = JSON.stringify({
+      kind: 'revoke',
+      id,
+    } satisfies ControlMessage);
     const [encoded, ttlMs] = recordArgs(record, this.writesRecords);
     const rememberUntil = this.clock() + REVOCATION_MEMORY_MS;
     if (!location) {
@@ -285,7 +287,13 @@ export class RedisBroker implements Broker {
       if (lease !== null && lease !== undefined) {
         if (!started) return { queue, state: 'RECEIVED', envelope };
         const [workerId, startedAt] = started.split('|');
-        return { queue, state: 'STARTED', envelope, workerId: workerId!, startedAt: Number(startedAt) };
+        return {
+          queue,
+          state: 'STARTED',
+          envelope,
+          workerId: workerId!,
+          startedAt: Number(startedAt),
+        };
       }
       const retrying = due !== null && due !== undefined && (envelope?.attempt ?? 1) > 1;
       return { queue, state: retrying ? 'RETRY' : 'PENDING', envelope };
@@ -323,7 +331,13 @@ export class RedisBroker implements Broker {
           .zcard(keys.dlq)
           .exec()) as [unknown, number][];
         const [ready, prio, delayed, active, dlq] = replies.map(([, count]) => count) as number[];
-        return { name, waiting: ready! + prio!, delayed: delayed!, active: active!, dlq: dlq! };
+        return {
+          name,
+          waiting: ready! + prio!,
+          delayed: delayed!,
+          active: active!,
+          dlq: dlq!,
+        };
       }),
     );
   }
@@ -339,7 +353,6 @@ export class RedisBroker implements Broker {
 
   async close(): Promise<void> {
     this.waiter.close();
-    if (this.startMarks.size > 0) await this.flushStarts().catch(() => {});
     try {
       await Promise.race([this.redis.quit(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
     } catch {

@@ -2,22 +2,32 @@ import type { Settlement, WorkflowEffects } from '../broker.js';
 import { encodeEnvelope } from '../../protocol/codec.js';
 import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js';
 
-/** ARGV for `settle-11.lua`: one 7-field operation per settlement ('A', 'R', 'D', 'L'). */
-export function settlementArgs(settlement: Settlement, writesRecords: boolean): (string | number)[] {
+/** Appends to `args` the `settle-11.lua` operation of one settlement ('A', 'R', 'D', 'L'). */
+export function pushSettlementArgs(
+  args: (string | number)[],
+  settlement: Settlement,
+  writesRecords: boolean,
+): void {
   const { id } = settlement.delivery;
-  const record = recordArgs(settlement.kind === 'release' ? undefined : settlement.record, writesRecords);
   switch (settlement.kind) {
     case 'complete':
-      return ['A', id, '', '', '', ...record];
+      args.push('A', id);
+      break;
     case 'retry': {
       const { envelope, dueAt } = settlement;
-      return ['R', id, encodeEnvelope(envelope), dueAt, envelope.priority, ...record];
+      args.push('R', id, encodeEnvelope(envelope), dueAt, envelope.priority);
+      break;
     }
     case 'dead':
-      return ['D', id, JSON.stringify(settlement.entry), settlement.entry.failedAt, '', ...record];
+      args.push('D', id, JSON.stringify(settlement.entry), settlement.entry.failedAt);
+      break;
     case 'release':
-      return ['L', id, '', '', settlement.delivery.envelope?.priority ?? 0, ...record];
+      args.push('L', id, settlement.delivery.envelope?.priority ?? 0);
+      return;
   }
+  const record = settlement.record;
+  if (writesRecords && record) args.push(encodeRecord(record), Math.max(1, record.ttlMs));
+  else args.push('', 1);
 }
 
 /** ARGV for `settle-11.lua`'s workflow effects ('F', 'J', 'X', 'C', 'Q'; see the script's header). */

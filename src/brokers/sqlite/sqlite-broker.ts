@@ -10,6 +10,7 @@ import type {
   OutgoingMessage,
   QueueStats,
   Settlement,
+  StartMark,
   Unsubscribe,
   WorkflowEffects,
 } from '../broker.js';
@@ -68,8 +69,6 @@ export class SqliteBroker implements Broker {
   private readonly watcher: WorkWatcher;
   private readonly control: ControlFeed;
   private readonly registeredQueues = new Set<string>();
-  private pendingStarts: { id: string; workerId: string; startedAt: number }[] = [];
-  private startFlush: Promise<void> | undefined;
   private claimRotation = 0;
   private closed = false;
 
@@ -139,19 +138,9 @@ export class SqliteBroker implements Broker {
     return this.watcher.wait(queues, untilMs, signal);
   }
 
-  markStarted(delivery: Delivery, workerId: string, startedAt: number): Promise<void> {
-    // Starts are batched per tick into one transaction; settle() flushes them first so a
-    // STARTED mark can never land after the message is gone.
-    this.pendingStarts.push({ id: delivery.id, workerId, startedAt });
-    this.startFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushStarts());
-    return this.startFlush;
-  }
-
-  private flushStarts(): void {
-    const starts = this.pendingStarts;
-    this.pendingStarts = [];
-    this.startFlush = undefined;
-    if (starts.length > 0) this.tx.markStarted(starts);
+  async markStarted(marks: readonly StartMark[], workerId: string): Promise<void> {
+    if (this.closed || marks.length === 0) return;
+    this.tx.markStarted(marks.map(({ delivery, startedAt }) => ({ id: delivery.id, workerId, startedAt })));
   }
 
   async extendLeases(deliveries: readonly Delivery[], leaseMs: number): Promise<void> {
@@ -163,7 +152,6 @@ export class SqliteBroker implements Broker {
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
-    if (this.pendingStarts.length > 0) this.flushStarts();
     if (settlements.length === 0) return;
     const ops = settlements.map((settlement) => this.toSettleOp(settlement));
     const followUpQueues = ops.flatMap((op) =>
@@ -278,15 +266,10 @@ export class SqliteBroker implements Broker {
     return !this.closed && this.db.open;
   }
 
-  /** Flushes pending STARTED marks, stops polling, ends waits and closes the database; idempotent. */
+  /** Stops polling, ends waits and closes the database; idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      this.flushStarts();
-    } catch {
-      // Best effort: a lost STARTED mark only makes a running task read as RECEIVED.
-    }
     this.control.stopAll();
     this.watcher.wakeAll();
     this.db.close();

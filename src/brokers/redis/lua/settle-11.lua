@@ -2,11 +2,11 @@
 -- KEYS[1] ready  KEYS[2] prio  KEYS[3] delayed  KEYS[4] messages  KEYS[5] leases  KEYS[6] started
 -- KEYS[7] redeliveries  KEYS[8] marker  KEYS[9] seq  KEYS[10] dlq (zset)  KEYS[11] dlq entries (hash)
 -- ARGV[1] now  ARGV[2] result key prefix  ARGV[3] key prefix  ARGV[4] number of settlements (n)
--- ARGV[5..] per settlement, 7 fields: op, id, a, b, c, record ('' = none), recordTtlMs
---   op 'A' complete: the message is removed.
---   op 'R' retry:    a = new envelope, b = dueAt, c = priority.
---   op 'D' dead:     a = DLQ entry, b = failedAt.
---   op 'L' release:  c = priority; ready again at the front, not counted as a delivery.
+-- ARGV[5..] per settlement, an op, the message id, then the op's fields (record '' = none):
+--   'A' complete: record, recordTtlMs. The message is removed.
+--   'R' retry:    new envelope, dueAt, priority, record, recordTtlMs.
+--   'D' dead:     DLQ entry, failedAt, record, recordTtlMs.
+--   'L' release:  priority. Ready again at the front, not counted as a delivery.
 -- Then workflow effects (docs/workflows.md), each a tag and its fields:
 --   'F' follow-up step: queue, id, envelope, priority, dueAt (0 = now)
 --   'J' chord join: chordId, index, size, resultJson, ttlMs, bodyId, bodyQueue, bodyPriority,
@@ -16,15 +16,18 @@
 --   'Q' another DLQ entry: queue, id, entry, failedAt
 -- Returns the number of settlements applied. Wakes a blocked worker for retries and releases.
 local now, resultPrefix, keyPrefix = tonumber(ARGV[1]), ARGV[2], ARGV[3]
-local settlementsEnd = 4 + tonumber(ARGV[4]) * 7
 local all, removed, outcomes = {}, {}, {}
 local earliest = nil
 
-for i = 5, settlementsEnd, 7 do
+local i = 5
+for _ = 1, tonumber(ARGV[4]) do
   local op, id = ARGV[i], ARGV[i + 1]
+  local record, recordTtl = '', nil
   all[#all + 1] = id
   if op == 'A' then
     removed[#removed + 1] = id
+    record, recordTtl = ARGV[i + 2], ARGV[i + 3]
+    i = i + 4
   elseif op == 'R' then
     local dueAt = tonumber(ARGV[i + 3])
     redis.call('HSET', KEYS[4], id, ARGV[i + 2])
@@ -35,21 +38,27 @@ for i = 5, settlementsEnd, 7 do
       push_ready(KEYS[1], KEYS[2], KEYS[9], id, tonumber(ARGV[i + 4]), false)
       earliest = 0
     end
+    record, recordTtl = ARGV[i + 5], ARGV[i + 6]
+    i = i + 7
   elseif op == 'D' then
     removed[#removed + 1] = id
     redis.call('ZADD', KEYS[10], tonumber(ARGV[i + 3]), id)
     redis.call('HSET', KEYS[11], id, ARGV[i + 2])
+    record, recordTtl = ARGV[i + 4], ARGV[i + 5]
+    i = i + 6
   elseif op == 'L' then
     -- Only a message that still exists goes back (its lease may have expired and another worker
     -- finished it); its count of expired leases is kept, as a release is not an outcome.
     if redis.call('HEXISTS', KEYS[4], id) == 1 then
-      push_ready(KEYS[1], KEYS[2], KEYS[9], id, tonumber(ARGV[i + 4]), true)
+      push_ready(KEYS[1], KEYS[2], KEYS[9], id, tonumber(ARGV[i + 2]), true)
       earliest = 0
     end
+    i = i + 3
+  else
+    return redis.error_reply('settle: unknown op ' .. tostring(op))
   end
   if op ~= 'L' then outcomes[#outcomes + 1] = id end
-  local record = ARGV[i + 5]
-  if record ~= '' then redis.call('SET', resultPrefix .. id, record, 'PX', ARGV[i + 6]) end
+  if record ~= '' then redis.call('SET', resultPrefix .. id, record, 'PX', recordTtl) end
 end
 
 if #all > 0 then
@@ -60,7 +69,6 @@ end
 if #removed > 0 then call_chunked('HDEL', KEYS[4], removed, 2000) end
 if earliest then wake(KEYS[8], earliest) end
 
-local i = settlementsEnd + 1
 while i <= #ARGV do
   local tag = ARGV[i]
   if tag == 'F' then
