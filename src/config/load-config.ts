@@ -1,7 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
-import type { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import type { Duration } from '../protocol/duration.js';
 import {
@@ -17,8 +15,9 @@ import {
   DEFAULT_TENANCY_ENABLED,
   DEFAULT_VISIBILITY_TIMEOUT_MS,
 } from './defaults.js';
-import { configSchema, configShape, describeValue, formatPath, summarizeIssue } from './schema.js';
-import type { ConfigLayer, ConfigSection } from './schema.js';
+import { configSchema, configShape, describeValue, formatPath, validate } from './schema.js';
+import type { ConfigLayer, ConfigSection, IssueSummary } from './schema.js';
+import { parseToml } from './parse-toml.js';
 
 /** Options of `new Turbine(options)` (SPEC §2), plus the worker overrides the CLI flags set. */
 export interface TurbineOptions {
@@ -169,9 +168,9 @@ function findConfigFile(options: TurbineOptions, env: NodeJS.ProcessEnv, cwd: st
 function fromOptions(options: TurbineOptions): ConfigLayer {
   const raw: Record<string, Record<string, unknown>> = {};
   for (const [path, , read] of OPTION_FIELDS) setPath(raw, path, read(options));
-  const result = configSchema.safeParse(raw, { reportInput: true });
+  const result = validate(configSchema, raw);
   if (result.success) return result.data;
-  const issue = summarizeIssue(result.error);
+  const issue = result.issue;
   const dotted = formatPath(issue.path);
   const field = OPTION_FIELDS.find(([path]) => dotted.startsWith(path));
   const name = field === undefined ? dotted : field[1] + dotted.slice(field[0].length);
@@ -190,9 +189,9 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigLayer {
     // An empty variable counts as unset, so `TURBINE_X= cmd` can blank out an inherited value.
     if (value !== undefined && value !== '') setPath(raw, path, fromEnvString(path, value));
   }
-  const result = configSchema.safeParse(raw, { reportInput: true });
+  const result = validate(configSchema, raw);
   if (result.success) return result.data;
-  const issue = summarizeIssue(result.error);
+  const issue = result.issue;
   const [section, key, item] = issue.path;
   const name = `TURBINE_${String(section)}_${String(key)}`.toUpperCase();
   if (typeof item === 'number') throw new ConfigError(`${name}: item ${item + 1}: ${wording(issue)}`);
@@ -220,24 +219,12 @@ function fromToml(path: string, cwd: string): ConfigLayer {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new ConfigError(`${shown}: cannot read config file (${code})`, { cause: error });
   }
-  let data: unknown;
-  try {
-    data = parseToml(text);
-  } catch (error) {
-    if (!(error instanceof TomlError)) throw error;
-    // smol-toml's message spans lines (it draws the code block); keep its first line only.
-    const reason = (error.message.split('\n')[0] ?? '').replace(/^Invalid TOML document:\s*/, '');
-    throw new ConfigError(`${shown}: line ${error.line}, column ${error.column}: invalid TOML: ${reason}`, {
-      cause: error,
-    });
-  }
-  const result = configSchema.safeParse(data, { reportInput: true });
+  const result = validate(configSchema, parseToml(text, shown));
   if (result.success) return result.data;
-  throw new ConfigError(`${shown}: ${tomlWording(result.error)}`);
+  throw new ConfigError(`${shown}: ${tomlWording(result.issue)}`);
 }
 
-function tomlWording(error: z.ZodError): string {
-  const issue = summarizeIssue(error);
+function tomlWording(issue: IssueSummary): string {
   if (issue.kind === 'invalid') return `${formatPath(issue.path)}: ${wording(issue)}`;
   const [section] = issue.path;
   const known =
@@ -245,7 +232,7 @@ function tomlWording(error: z.ZodError): string {
   return `unknown key "${formatPath([...issue.path, issue.key])}"; expected one of ${known.join(', ')}`;
 }
 
-function wording(issue: ReturnType<typeof summarizeIssue>): string {
+function wording(issue: IssueSummary): string {
   if (issue.kind === 'unknown') return `unknown key "${issue.key}"`;
   return `expected ${issue.expected}, got ${describeValue(issue.input)}`;
 }

@@ -1,8 +1,10 @@
-import { z } from 'zod';
 import { toMs } from '../protocol/duration.js';
+import { array, invalid, object, optional, type Check, type Output } from './check.js';
 
-// Every schema carries its own "expected …" wording as the zod error, so callers can build
-// one-line messages (`<key>: expected <wording>, got <value>`) without zod's default prose.
+export { validate, type IssueSummary } from './check.js';
+
+// Every schema carries its own "expected …" wording as its failure, so callers can build
+// one-line messages (`<key>: expected <wording>, got <value>`).
 
 const DURATION_WORDING = "milliseconds or a string like '500ms', '60s', '5m', '1h' or '7d'";
 
@@ -12,13 +14,16 @@ export const STORE_URL_SCHEMES = ['redis://', 'rediss://', 'sqlite://'] as const
 /** Highest task priority; priorities run from 0 to this value, higher first. */
 export const PRIORITY_MAX = 255;
 
-function integer(min: number, max: number, wording: string) {
-  const error = { error: wording };
-  return z.number(error).int(error).min(min, error).max(max, error);
+function integer(min: number, max: number, wording: string): Check<number> {
+  return (value) =>
+    Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max
+      ? (value as number)
+      : invalid(wording, value);
 }
 
-function duration(minMs: number, wording: string) {
-  return z.union([z.number(), z.string()], { error: wording }).transform((value, ctx) => {
+function duration(minMs: number, wording: string): Check<number> {
+  return (value) => {
+    if (typeof value !== 'number' && typeof value !== 'string') return invalid(wording, value);
     let ms: number;
     try {
       ms = toMs(value);
@@ -26,12 +31,15 @@ function duration(minMs: number, wording: string) {
       if (!(error instanceof RangeError)) throw error;
       ms = -1;
     }
-    if (ms < minMs) {
-      ctx.addIssue({ code: 'custom', message: wording, input: value });
-      return z.NEVER;
-    }
-    return ms;
-  });
+    return ms < minMs ? invalid(wording, value) : ms;
+  };
+}
+
+function string(minLength: number, maxLength: number, wording: string): Check<string> {
+  return (value) =>
+    typeof value === 'string' && value.length >= minLength && value.length <= maxLength
+      ? value
+      : invalid(wording, value);
 }
 
 /** An integer ≥ 0. */
@@ -53,117 +61,108 @@ export const durationSchema = duration(0, `a duration (${DURATION_WORDING})`);
 export const positiveDurationSchema = duration(1, `a positive duration (${DURATION_WORDING})`);
 
 /** `true` or `false`. */
-export const booleanSchema = z.boolean({ error: 'a boolean (true or false)' });
+export const booleanSchema: Check<boolean> = (value) =>
+  typeof value === 'boolean' ? value : invalid('a boolean (true or false)', value);
 
 /** A non-empty string. */
-export const nonEmptyStringSchema = z.string({ error: 'a non-empty string' }).min(1, 'a non-empty string');
+export const nonEmptyStringSchema = string(1, Infinity, 'a non-empty string');
 
 /** An identifier such as a task id or tenant id: 1–200 characters. */
-export const identifierSchema = z
-  .string({ error: 'a string of 1–200 characters' })
-  .min(1, 'a string of 1–200 characters')
-  .max(200, 'a string of 1–200 characters');
+export const identifierSchema = string(1, 200, 'a string of 1–200 characters');
 
 const QUEUE_NAME_WORDING = 'a queue name of 1–200 characters without {, } or whitespace';
+const QUEUE_NAME = /^[^{}\s]+$/;
 
 /**
  * A queue name. Braces are refused because a queue name becomes a Redis Cluster hash tag
  * (`turbine:{<queue>}:…`); whitespace because names are given as comma lists on the CLI.
  */
-export const queueNameSchema = z
-  .string({ error: QUEUE_NAME_WORDING })
-  .max(200, QUEUE_NAME_WORDING)
-  .regex(/^[^{}\s]+$/, QUEUE_NAME_WORDING);
+export const queueNameSchema: Check<string> = (value) =>
+  typeof value === 'string' && value.length <= 200 && QUEUE_NAME.test(value)
+    ? value
+    : invalid(QUEUE_NAME_WORDING, value);
+
+const queueNamesSchema = array(queueNameSchema, QUEUE_NAME_WORDING);
 
 /** A non-empty list of queue names, given as an array or a comma-separated string; duplicates dropped. */
-export const queueListSchema = z
-  .union([z.string(), z.array(z.string())], {
-    error: 'a list of queue names, as an array or a comma-separated string',
-  })
+export const queueListSchema: Check<string[]> = (value) => {
+  // Array.from turns holes into undefined, which `every` alone would skip.
+  const isList = Array.isArray(value) && Array.from(value).every((name) => typeof name === 'string');
+  if (typeof value !== 'string' && !isList) {
+    invalid('a list of queue names, as an array or a comma-separated string', value);
+  }
   // Stray commas and spaces in a comma list ('a, b,') are forgiven; array items are taken as given.
-  .transform((value, ctx) => {
-    const names = typeof value === 'string' ? value.split(',').map((name) => name.trim()) : value;
-    const kept = typeof value === 'string' ? names.filter((name) => name !== '') : names;
-    if (kept.length === 0) ctx.addIssue({ code: 'custom', message: 'at least one queue name', input: value });
-    return kept;
-  })
-  .pipe(z.array(queueNameSchema))
-  .transform((names) => [...new Set(names)]);
+  const names =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== '')
+      : (value as string[]);
+  if (names.length === 0) invalid('at least one queue name', value);
+  return [...new Set(queueNamesSchema(names))];
+};
 
 const STORE_URL_WORDING = `a URL starting with ${STORE_URL_SCHEMES.slice(0, -1).join(', ')} or ${STORE_URL_SCHEMES.at(-1)}`;
 
 /** A broker or result-backend URL with one of the {@link STORE_URL_SCHEMES}. */
-export const storeUrlSchema = z
-  .string({ error: STORE_URL_WORDING })
-  .refine((url) => STORE_URL_SCHEMES.some((scheme) => url.startsWith(scheme)), STORE_URL_WORDING);
+export const storeUrlSchema: Check<string> = (value) =>
+  typeof value === 'string' && STORE_URL_SCHEMES.some((scheme) => value.startsWith(scheme))
+    ? value
+    : invalid(STORE_URL_WORDING, value);
 
 /** Keys of each `turbine.toml` section with their schemas; also the source of the `TURBINE_*` names. */
 export const configShape = {
   broker: {
-    url: storeUrlSchema.optional(),
-    prefetch: nonNegativeIntSchema.optional(),
-    visibility_timeout: positiveDurationSchema.optional(),
-    max_deliveries: positiveIntSchema.optional(),
+    url: optional(storeUrlSchema),
+    prefetch: optional(nonNegativeIntSchema),
+    visibility_timeout: optional(positiveDurationSchema),
+    max_deliveries: optional(positiveIntSchema),
   },
   backend: {
-    url: storeUrlSchema.optional(),
-    result_ttl: positiveDurationSchema.optional(),
+    url: optional(storeUrlSchema),
+    result_ttl: optional(positiveDurationSchema),
   },
   worker: {
-    concurrency: positiveIntSchema.optional(),
-    queues: queueListSchema.optional(),
-    shutdown_timeout: durationSchema.optional(),
+    concurrency: optional(positiveIntSchema),
+    queues: optional(queueListSchema),
+    shutdown_timeout: optional(durationSchema),
   },
   server: {
-    host: nonEmptyStringSchema.optional(),
-    port: portSchema.optional(),
+    host: optional(nonEmptyStringSchema),
+    port: optional(portSchema),
   },
   security: {
-    api_key: nonEmptyStringSchema.optional(),
+    api_key: optional(nonEmptyStringSchema),
   },
   tenancy: {
-    enabled: booleanSchema.optional(),
+    enabled: optional(booleanSchema),
   },
 } as const;
 
 /** A section name of `turbine.toml`. */
 export type ConfigSection = keyof typeof configShape;
 
-const section = <S extends ConfigSection>(name: S) =>
-  z.object(configShape[name], { error: 'a table' }).strict().optional();
+const section = <S extends ConfigSection>(name: S) => optional(object(configShape[name], 'a table'));
 
 /**
  * The `turbine.toml` shape; unknown sections and keys are errors. Every key is optional:
  * defaults are applied after all layers (options, env, toml) are merged.
  */
-export const configSchema = z
-  .object({
+export const configSchema = object(
+  {
     broker: section('broker'),
     backend: section('backend'),
     worker: section('worker'),
     server: section('server'),
     security: section('security'),
     tenancy: section('tenancy'),
-  })
-  .strict();
+  },
+  'a table',
+);
 
 /** One validated configuration layer, durations already in milliseconds. */
-export type ConfigLayer = z.output<typeof configSchema>;
-
-/** What went wrong first in a failed parse, ready to be worded by the caller. */
-export type IssueSummary =
-  | { kind: 'unknown'; path: PropertyKey[]; key: string }
-  | { kind: 'invalid'; path: PropertyKey[]; expected: string; input: unknown };
-
-/** Summarises the first issue of a zod error; callers add where the value came from. */
-export function summarizeIssue(error: z.ZodError): IssueSummary {
-  const issue = error.issues[0];
-  if (issue === undefined) return { kind: 'invalid', path: [], expected: 'a valid value', input: undefined };
-  if (issue.code === 'unrecognized_keys') {
-    return { kind: 'unknown', path: issue.path, key: issue.keys[0] ?? '' };
-  }
-  return { kind: 'invalid', path: issue.path, expected: issue.message, input: issue.input };
-}
+export type ConfigLayer = Output<typeof configSchema>;
 
 /** Writes a path as `broker.prefetch`, `worker.queues[1]` or `headers.x-id`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -1,7 +1,17 @@
-import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.js';
 import type { Duration } from '../protocol/duration.js';
 import { DEFAULT_TASK_OPTIONS } from './defaults.js';
+import {
+  array,
+  invalid,
+  object,
+  optional,
+  record,
+  validate,
+  type Check,
+  type ObjectCheck,
+  type Output,
+} from './check.js';
 import {
   booleanSchema,
   describeValue,
@@ -12,7 +22,6 @@ import {
   positiveDurationSchema,
   prioritySchema,
   queueNameSchema,
-  summarizeIssue,
 } from './schema.js';
 
 /** Any error class, including abstract ones; matched with `instanceof`. */
@@ -97,50 +106,57 @@ export interface ResolvedCallOptions {
 
 const OPTIONS_WORDING = 'an options object';
 
-const taskOptionsSchema = z
-  .object(
-    {
-      queue: queueNameSchema.optional(),
-      priority: prioritySchema.optional(),
-      maxRetries: nonNegativeIntSchema.optional(),
-      retryDelay: durationSchema.optional(),
-      retryBackoffMax: durationSchema.optional(),
-      retryJitter: booleanSchema.optional(),
-      timeout: positiveDurationSchema.optional(),
-      softTimeout: positiveDurationSchema.optional(),
-      storeResult: booleanSchema.optional(),
-      resultTtl: positiveDurationSchema.optional(),
-      dontRetryOn: z
-        .array(
-          z.custom<ErrorClass>((value) => typeof value === 'function', 'an error class'),
-          'a list of error classes',
-        )
-        .optional(),
-    },
-    OPTIONS_WORDING,
-  )
-  .strict();
+const errorClassSchema: Check<ErrorClass> = (value) =>
+  typeof value === 'function' ? (value as ErrorClass) : invalid('an error class', value);
 
-const validDateSchema = z.date('a valid Date');
+const stringSchema: Check<string> = (value) =>
+  typeof value === 'string' ? value : invalid('a string', value);
 
-const applyOptionsSchema = z
-  .object(
-    {
-      queue: queueNameSchema.optional(),
-      priority: prioritySchema.optional(),
-      countdown: durationSchema.optional(),
-      eta: z
-        .union([validDateSchema, z.number().nonnegative()], 'a Date or a time in epoch milliseconds')
-        .optional(),
-      expires: z.union([validDateSchema, durationSchema], 'a duration or a Date').optional(),
-      tenantId: identifierSchema.optional(),
-      idempotencyKey: identifierSchema.optional(),
-      headers: z.record(z.string(), z.string('a string'), 'an object of string values').optional(),
-      taskId: identifierSchema.optional(),
-    },
-    OPTIONS_WORDING,
-  )
-  .strict();
+const isValidDate = (value: unknown): value is Date =>
+  value instanceof Date && !Number.isNaN(value.getTime());
+
+const etaSchema: Check<Date | number> = (value) =>
+  isValidDate(value) || (typeof value === 'number' && Number.isFinite(value) && value >= 0)
+    ? value
+    : invalid('a Date or a time in epoch milliseconds', value);
+
+const expiresSchema: Check<Date | number> = (value) => {
+  if (isValidDate(value)) return value;
+  const ms = validate(durationSchema, value);
+  return ms.success ? ms.data : invalid('a duration or a Date', value);
+};
+
+const taskOptionsSchema = object(
+  {
+    queue: optional(queueNameSchema),
+    priority: optional(prioritySchema),
+    maxRetries: optional(nonNegativeIntSchema),
+    retryDelay: optional(durationSchema),
+    retryBackoffMax: optional(durationSchema),
+    retryJitter: optional(booleanSchema),
+    timeout: optional(positiveDurationSchema),
+    softTimeout: optional(positiveDurationSchema),
+    storeResult: optional(booleanSchema),
+    resultTtl: optional(positiveDurationSchema),
+    dontRetryOn: optional(array(errorClassSchema, 'a list of error classes')),
+  },
+  OPTIONS_WORDING,
+);
+
+const applyOptionsSchema = object(
+  {
+    queue: optional(queueNameSchema),
+    priority: optional(prioritySchema),
+    countdown: optional(durationSchema),
+    eta: optional(etaSchema),
+    expires: optional(expiresSchema),
+    tenantId: optional(identifierSchema),
+    idempotencyKey: optional(identifierSchema),
+    headers: optional(record(stringSchema, 'an object of string values')),
+    taskId: optional(identifierSchema),
+  },
+  OPTIONS_WORDING,
+);
 
 /**
  * Validates a task's options and applies the defaults of SPEC §3.
@@ -211,10 +227,14 @@ export function resolveCallOptions(
   return resolved;
 }
 
-function parse<S extends z.ZodObject>(taskName: string, schema: S, options: unknown): z.output<S> {
-  const result = schema.safeParse(options, { reportInput: true });
+function parse<S extends Record<string, Check<unknown>>>(
+  taskName: string,
+  schema: ObjectCheck<S>,
+  options: unknown,
+): Output<ObjectCheck<S>> {
+  const result = validate(schema, options);
   if (result.success) return result.data;
-  const issue = summarizeIssue(result.error);
+  const issue = result.issue;
   if (issue.kind === 'unknown') {
     const known = Object.keys(schema.shape);
     fail(taskName, `unknown option "${issue.key}"; expected one of ${known.join(', ')}`);
