@@ -34,6 +34,33 @@ describe('SubmitQueue', () => {
     expect(results.map((outcomes) => outcomes.map((o) => o.id))).toEqual([['a'], ['b', 'c'], ['d']]);
   });
 
+  it('sends a lone submission at once every time, with nothing under way', async () => {
+    const calls: string[][] = [];
+    const queue = new SubmitQueue(async (messages) => {
+      calls.push(messages.map((m) => m.envelope.id));
+      await new Promise((resolve) => setImmediate(resolve));
+      return messages.map((m): EnqueueOutcome => ({ id: m.envelope.id, duplicate: false }));
+    });
+    await queue.submit([message('a')]);
+    const second = queue.submit([message('b')]);
+    expect(calls).toEqual([['a'], ['b']]); // sent synchronously, not on a later turn
+    await second;
+  });
+
+  it('sends all the submissions a producer keeps in flight together, not in alternating halves', async () => {
+    const sizes: number[] = [];
+    const queue = new SubmitQueue(async (messages) => {
+      sizes.push(messages.length);
+      await new Promise((resolve) => setImmediate(resolve));
+      return messages.map((m): EnqueueOutcome => ({ id: m.envelope.id, duplicate: false }));
+    });
+    const lane = async (lane: number): Promise<void> => {
+      for (let i = 0; i < 3; i++) await queue.submit([message(`${lane}-${i}`)]);
+    };
+    await Promise.all([1, 2, 3, 4, 5].map(lane));
+    expect(sizes).toEqual([1, 5, 5, 4]);
+  });
+
   it('rejects every submission of a failed call and goes on with the next', async () => {
     let fail = true;
     const queue = new SubmitQueue(async (messages) => {

@@ -24,28 +24,62 @@ export class SubmitQueue {
   ) {}
 
   submit(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> {
+    if (!this.busy) return this.send(messages, false);
     return new Promise((resolve, reject) => {
       this.waiting.push({ messages, resolve, reject });
-      if (!this.busy) void this.drain();
     });
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * One broker call; once it is answered, the submissions that gathered meanwhile go next. The
+   * caller gets the broker's own promise: no wrapper (and no extra turn) on the one-at-a-time path.
+   */
+  private send(messages: readonly OutgoingMessage[], gathered: boolean): Promise<EnqueueOutcome[]> {
     this.busy = true;
-    while (this.waiting.length > 0) {
-      const batch = this.take();
-      try {
-        const outcomes = await this.enqueue(batch.flatMap((entry) => entry.messages));
+    let call: Promise<EnqueueOutcome[]>;
+    try {
+      call = this.enqueue(messages);
+    } catch (error) {
+      call = Promise.reject(error);
+    }
+    const next = (): void => this.sendNext(gathered);
+    call.then(next, next);
+    return call;
+  }
+
+  /**
+   * After an answer. A lone submission leaves the queue idle at once. After a gathered call, the
+   * next one leaves on the next turn of the event loop, once the submitters just answered had
+   * their turn: a producer keeping N submissions in flight then sends all N in each call, rather
+   * than two halves taking turns (half the round trips).
+   */
+  private sendNext(answeredGathered: boolean): void {
+    if (!answeredGathered && this.waiting.length === 0) {
+      this.busy = false;
+      return;
+    }
+    setImmediate(() => this.sendWaiting());
+  }
+
+  private sendWaiting(): void {
+    if (this.waiting.length === 0) {
+      this.busy = false;
+      return;
+    }
+    const batch = this.take();
+    const messages = batch.length === 1 ? batch[0]!.messages : batch.flatMap((entry) => entry.messages);
+    this.send(messages, true).then(
+      (outcomes) => {
         let offset = 0;
         for (const entry of batch) {
           entry.resolve(outcomes.slice(offset, offset + entry.messages.length));
           offset += entry.messages.length;
         }
-      } catch (error) {
+      },
+      (error: unknown) => {
         for (const entry of batch) entry.reject(error);
-      }
-    }
-    this.busy = false;
+      },
+    );
   }
 
   /** The next submissions to send together: at least one, then as many as fit in one call. */

@@ -47,8 +47,9 @@ export class Task<Args extends unknown[] = unknown[], Result = unknown> {
    * @throws ConfigError naming a bad option.
    */
   async applyAsync(args: Args, options?: ApplyOptions): Promise<AsyncResult<Result>> {
-    const [result] = await this.submit([args], options);
-    return result!;
+    const message = this.message(args, options, Date.now());
+    const [outcome] = await this.submitter.submit([message]);
+    return new AsyncResult<Result>(outcome!.id, this.submitter.results, message.envelope.queue);
   }
 
   /** Submits many calls in one broker round trip; results come back in the same order. */

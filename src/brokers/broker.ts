@@ -46,6 +46,11 @@ export interface ClaimRequest {
   workerId: string;
   leaseMs: number;
   maxDeliveries: number;
+  /**
+   * Settlements to store first, in the same round trip where the broker can (a busy worker acks
+   * what it finished as it asks for more). When the claim fails, none is known to be stored.
+   */
+  settle?: readonly Settlement[];
 }
 
 /** The answer to a claim. */

@@ -3,7 +3,8 @@ import type { ResultRecord } from '../protocol/result-record.js';
 import type { ResultBackend } from '../backends/result-backend.js';
 import { abortableSleep } from '../util/abortable-sleep.js';
 
-interface Pending {
+/** A settlement waiting to be stored, and who to tell once it is. */
+export interface PendingSettlement {
   settlement: Settlement;
   stored: (() => void) | undefined;
 }
@@ -12,20 +13,25 @@ const MAX_BATCH = 500;
 const RETRY_MS = [50, 100, 250, 500, 1_000, 2_000];
 
 /**
- * Stores settlements in batches ("group commit"): while one batch is in flight, the next ones
- * gather, so a busy worker settles many tasks per broker round trip and an idle one settles at
- * once. A batch that fails is retried until it lands or the settler is abandoned; the messages
- * stay leased meanwhile, so nothing is lost.
+ * Stores settlements in batches ("group commit"). While the worker is busy claiming, a settlement
+ * waits until the end of the current turn of the event loop: if the worker claims more work by
+ * then, the batch rides along with that claim (one round trip for both, see
+ * {@link Settler.takeForClaim}); otherwise, and at once when the worker waits for work, it is
+ * stored on its own, and while one batch is in flight the next ones gather. A batch that fails is retried until
+ * it lands or the settler is abandoned; the messages stay leased meanwhile, so nothing is lost.
  */
 export class Settler {
-  private queue: Pending[] = [];
+  private queue: PendingSettlement[] = [];
   private flushing: Promise<void> | undefined;
+  private flushScheduled = false;
   private readonly abandon = new AbortController();
 
   constructor(
     private readonly broker: Broker,
     private readonly backend: ResultBackend,
     private readonly onError: (error: Error) => void,
+    /** True while a claim may soon carry settlements; otherwise they are stored at once. */
+    private readonly claimMayCarry: () => boolean = () => false,
   ) {}
 
   /** Number of settlements not yet stored. */
@@ -46,11 +52,39 @@ export class Settler {
   /** Queues a settlement and calls `stored` once it is (no promise: this runs once per task). */
   post(settlement: Settlement, stored?: () => void): void {
     this.queue.push({ settlement, stored });
-    this.flushing ??= this.flushLoop();
+    if (this.claimMayCarry()) this.scheduleFlush();
+    else this.flush();
+  }
+
+  /** Starts storing what waits now, without waiting for a claim to carry it. */
+  flush(): void {
+    if (this.queue.length > 0) this.flushing ??= this.flushLoop();
+  }
+
+  /**
+   * Hands the waiting settlements to a claim that stores them first; the caller reports back with
+   * {@link landed} or {@link returned}. Empty when records go to a separate result backend.
+   */
+  takeForClaim(): PendingSettlement[] {
+    if (!this.broker.writesRecords || this.queue.length === 0) return [];
+    return this.queue.splice(0, MAX_BATCH);
+  }
+
+  /** The claim carrying `batch` succeeded: its settlements are stored. */
+  landed(batch: readonly PendingSettlement[]): void {
+    for (const pending of batch) pending.stored?.();
+  }
+
+  /** The claim carrying `batch` failed: its settlements go back to be stored on their own. */
+  returned(batch: readonly PendingSettlement[]): void {
+    if (batch.length === 0) return;
+    this.queue.unshift(...batch);
+    this.scheduleFlush();
   }
 
   /** Resolves when everything queued so far is stored. */
   async drain(): Promise<void> {
+    this.flush();
     while (this.flushing) await this.flushing;
   }
 
@@ -59,19 +93,28 @@ export class Settler {
     this.abandon.abort();
   }
 
+  private scheduleFlush(): void {
+    if (this.flushing || this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
   private async flushLoop(): Promise<void> {
     try {
       while (this.queue.length > 0 && !this.abandon.signal.aborted) {
         const batch = this.queue.splice(0, MAX_BATCH);
         await this.store(batch);
-        for (const pending of batch) pending.stored?.();
+        this.landed(batch);
       }
     } finally {
       this.flushing = undefined;
     }
   }
 
-  private async store(batch: Pending[]): Promise<void> {
+  private async store(batch: PendingSettlement[]): Promise<void> {
     const settlements = batch.map((pending) => pending.settlement);
     for (let failures = 0; ; failures++) {
       try {

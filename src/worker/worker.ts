@@ -64,6 +64,8 @@ export class Worker {
   private unsubscribe: Unsubscribe | undefined;
   private removeSignalHandlers: (() => void) | undefined;
   private loopAlive = false;
+  /** True while the loop blocks until work is due: no claim is coming to carry settlements. */
+  private waitingForWork = false;
 
   /** @internal Use `app.worker()`. */
   constructor(
@@ -75,7 +77,7 @@ export class Worker {
     this.id = options.workerId;
     this.emitter.on('error', () => {});
     const onError = (error: Error): void => this.emit('worker:error', { error });
-    this.settler = new Settler(broker, backend, onError);
+    this.settler = new Settler(broker, backend, onError, () => !this.waitingForWork);
     this.leases = new LeaseKeeper(broker, options.leaseMs, () => this.held(), onError);
     const isRunning = (attempt: Attempt): boolean => this.running.get(attempt.delivery.id) === attempt;
     this.starts = new StartReporter(broker, this.id, Date.now, isRunning, onError);
@@ -194,6 +196,9 @@ export class Worker {
     const state: ClaimState = { reserved: 0, failures: 0, idleUntil: undefined, pauseMs: 0 };
     while (!this.stopSignal.signal.aborted) {
       if (claims.size === 0 && state.idleUntil !== undefined) {
+        // Tasks just started may end within this turn: their settlements then go out before the
+        // blocking wait, not behind it.
+        if (this.running.size > 0) await new Promise((resolve) => setImmediate(resolve));
         await this.idle(state);
         continue;
       }
@@ -225,9 +230,20 @@ export class Worker {
   private async claimInto(max: number, state: ClaimState): Promise<void> {
     const { queues, leaseMs, maxDeliveries } = this.options;
     state.reserved += max;
+    // What finished since the last claim is stored by this same call.
+    const carried = this.settler.takeForClaim();
+    const settle = carried.map((pending) => pending.settlement);
     try {
-      const claimed = await this.broker.claim({ queues, max, workerId: this.id, leaseMs, maxDeliveries });
+      const claimed = await this.broker.claim({
+        queues,
+        max,
+        workerId: this.id,
+        leaseMs,
+        maxDeliveries,
+        settle,
+      });
       state.failures = 0;
+      this.settler.landed(carried);
       if (this.stopSignal.signal.aborted) {
         await Promise.all(
           claimed.deliveries.map((delivery) => this.settler.add({ kind: 'release', delivery })),
@@ -240,6 +256,7 @@ export class Worker {
         state.idleUntil = Math.min(claimed.nextWakeAt ?? Infinity, Date.now() + IDLE_WAIT_MS);
       }
     } catch (error) {
+      this.settler.returned(carried);
       this.emit('worker:error', { error: error as Error });
       state.pauseMs = ERROR_BACKOFF_MS[Math.min(state.failures++, ERROR_BACKOFF_MS.length - 1)]!;
     } finally {
@@ -249,6 +266,8 @@ export class Worker {
 
   /** Blocks until the drained queues may have work again. */
   private async idle(state: ClaimState): Promise<void> {
+    this.waitingForWork = true;
+    this.settler.flush();
     try {
       await this.broker.waitForWork(this.options.queues, state.idleUntil!, this.stopSignal.signal);
       state.failures = 0;
@@ -256,6 +275,8 @@ export class Worker {
       this.emit('worker:error', { error: error as Error });
       const pause = ERROR_BACKOFF_MS[Math.min(state.failures++, ERROR_BACKOFF_MS.length - 1)]!;
       await abortableSleep(pause, this.stopSignal.signal);
+    } finally {
+      this.waitingForWork = false;
     }
     state.idleUntil = undefined;
   }

@@ -14,12 +14,11 @@ import type {
   Unsubscribe,
 } from '../broker.js';
 import { REVOCATION_MEMORY_MS } from '../broker.js';
-import { decodeEnvelope, encodeEnvelope } from '../../protocol/codec.js';
+import { decodeEnvelope } from '../../protocol/codec.js';
 import type { Envelope } from '../../protocol/envelope.js';
 import type { ResultRecord } from '../../protocol/result-record.js';
 import {
   CONTROL_CHANNEL,
-  IDEMPOTENCY_PREFIX,
   KEY_PREFIX,
   QUEUES_KEY,
   queueKeys,
@@ -33,7 +32,8 @@ import { RedisDlqStore } from './redis-dlq-store.js';
 import { queuesToSearch } from './redis-locator.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
 import { BlockingWaiter } from './blocking-waiter.js';
-import { effectArgs, pushSettlementArgs, recordArgs } from './settle-args.js';
+import { enqueueArgs, groupByQueue, markDuplicates } from './enqueue-args.js';
+import { recordArgs, settleArgsByQueue } from './settle-args.js';
 import { toDelivery } from './to-delivery.js';
 
 /** Messages per script call when enqueueing in bulk; calls are pipelined, so a list is one round trip. */
@@ -83,53 +83,33 @@ export class RedisBroker implements Broker {
 
   async enqueue(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> {
     const now = this.clock();
-    const byQueue = new Map<string, number[]>();
-    messages.forEach((message, index) => {
-      const list = byQueue.get(message.envelope.queue) ?? [];
-      list.push(index);
-      byQueue.set(message.envelope.queue, list);
-    });
-    const outcomes = new Array<EnqueueOutcome>(messages.length);
-    const calls: Promise<void>[] = [];
-    for (const [queue, indexes] of byQueue) {
+    // Not a duplicate unless the script says so: it reports duplicates only.
+    const outcomes = messages.map(({ envelope }): EnqueueOutcome => ({ id: envelope.id, duplicate: false }));
+    const chunks: number[][] = [];
+    const replies: Promise<unknown>[] = [];
+    for (const [queue, indexes] of groupByQueue(messages)) {
       this.register(queue);
-      const keys = queueKeys(queue);
+      const messagesKey = queueKeys(queue).messages;
       for (let start = 0; start < indexes.length; start += ENQUEUE_CHUNK) {
-        const chunk = indexes.slice(start, start + ENQUEUE_CHUNK);
-        const args: (string | number)[] = [now, IDEMPOTENCY_PREFIX];
-        for (const index of chunk) {
-          const { envelope, dueAt } = messages[index]!;
-          args.push(envelope.id, encodeEnvelope(envelope), envelope.priority, dueAt ?? 0);
-          args.push(envelope.idempotencyKey ?? '', envelope.resultTtlMs ?? REVOCATION_MEMORY_MS);
-        }
-        calls.push(
-          this.redis
-            .turbineEnqueue(
-              keys.ready,
-              keys.prio,
-              keys.delayed,
-              keys.messages,
-              keys.marker,
-              keys.seq,
-              ...args,
-            )
-            .then((reply) => {
-              const flat = reply as (string | number)[];
-              chunk.forEach((index, i) => {
-                outcomes[index] = {
-                  id: String(flat[2 * i]),
-                  duplicate: flat[2 * i + 1] === 1,
-                };
-              });
-            }),
-        );
+        const chunk = indexes.length <= ENQUEUE_CHUNK ? indexes : indexes.slice(start, start + ENQUEUE_CHUNK);
+        chunks.push(chunk);
+        replies.push(this.redis.turbineEnqueue(messagesKey, ...enqueueArgs(messages, chunk, now)));
       }
     }
-    await Promise.all(calls);
+    // One call, the common case, is awaited directly: a Promise.all costs a turn per submission.
+    const answers = replies.length === 1 ? [await replies[0]] : await Promise.all(replies);
+    answers.forEach((reply, i) => markDuplicates(reply, chunks[i]!, outcomes));
     return outcomes;
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const settling = request.settle ?? [];
+    if (settling.length > 0) {
+      const [queue] = request.queues;
+      const oneQueue = request.queues.length === 1 && settling.every((s) => s.delivery.queue === queue);
+      if (oneQueue) return this.settleAndClaim(queue!, settling, request);
+      await this.settle(settling);
+    }
     const deliveries: Delivery[] = [];
     let nextWakeAt: number | undefined;
     const queues = request.queues;
@@ -137,29 +117,43 @@ export class RedisBroker implements Broker {
     for (let i = 0; i < queues.length && deliveries.length < request.max; i++) {
       const queue = queues[(first + i) % queues.length]!;
       this.register(queue);
-      const keys = queueKeys(queue);
-      const reply = (await this.redis.turbineClaim(
-        ...claimKeys(keys),
+      const reply = await this.redis.turbineClaim(
+        ...claimKeys(queueKeys(queue)),
         this.clock(),
         request.max - deliveries.length,
         request.leaseMs,
         request.maxDeliveries,
-      )) as (string | number)[];
-      const wakeAt = Number(reply[0]);
+      );
+      const wakeAt = readClaimReply(queue, reply, deliveries);
       if (wakeAt >= 0 && (nextWakeAt === undefined || wakeAt < nextWakeAt)) nextWakeAt = wakeAt;
-      for (let j = 1; j < reply.length; j += 4) {
-        deliveries.push(
-          toDelivery(
-            queue,
-            String(reply[j]),
-            String(reply[j + 1]),
-            Number(reply[j + 2]),
-            Number(reply[j + 3]),
-          ),
-        );
-      }
     }
     return { deliveries, nextWakeAt };
+  }
+
+  /** Settles then claims on one queue in one script call: one round trip per busy cycle. */
+  private async settleAndClaim(
+    queue: string,
+    settlements: readonly Settlement[],
+    request: ClaimRequest,
+  ): Promise<ClaimResult> {
+    this.register(queue);
+    const keys = queueKeys(queue);
+    const tail = settleArgsByQueue(settlements, this.writesRecords).get(queue)!;
+    const reply = await this.redis.turbineSettleClaim(
+      ...claimKeys(keys),
+      keys.dlq,
+      keys.dlqEntries,
+      this.clock(),
+      request.max,
+      request.leaseMs,
+      request.maxDeliveries,
+      RESULT_PREFIX,
+      KEY_PREFIX,
+      ...tail,
+    );
+    const deliveries: Delivery[] = [];
+    const wakeAt = readClaimReply(queue, reply, deliveries);
+    return { deliveries, nextWakeAt: wakeAt >= 0 ? wakeAt : undefined };
   }
 
   waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void> {
@@ -197,23 +191,9 @@ export class RedisBroker implements Broker {
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
-    const byQueue = new Map<
-      string,
-      { ops: (string | number)[]; effects: (string | number)[]; count: number }
-    >();
-    for (const settlement of settlements) {
-      const queue = settlement.delivery.queue;
-      let group = byQueue.get(queue);
-      if (!group) byQueue.set(queue, (group = { ops: [], effects: [], count: 0 }));
-      pushSettlementArgs(group.ops, settlement, this.writesRecords);
-      group.count++;
-      if (settlement.kind === 'complete' || settlement.kind === 'dead') {
-        if (settlement.effects) group.effects.push(...effectArgs(settlement.effects, this.writesRecords));
-      }
-    }
     const now = this.clock();
     await Promise.all(
-      [...byQueue].map(([queue, { ops, effects, count }]) => {
+      [...settleArgsByQueue(settlements, this.writesRecords)].map(([queue, tail]) => {
         const keys = queueKeys(queue);
         return this.redis.turbineSettle(
           ...claimKeys(keys).slice(0, 9),
@@ -222,9 +202,7 @@ export class RedisBroker implements Broker {
           now,
           RESULT_PREFIX,
           KEY_PREFIX,
-          count,
-          ...ops,
-          ...effects,
+          ...tail,
         );
       }),
     );
@@ -233,10 +211,7 @@ export class RedisBroker implements Broker {
   async revoke(id: string, record: ResultRecord | undefined): Promise<void> {
     // The caller found the queue when it built the record: look there first.
     const location = await this.locate(id, record?.queue || undefined);
-    const message = JSON.stringify({
-      kind: 'revoke',
-      id,
-    } satisfies ControlMessage);
+    const message = JSON.stringify({ kind: 'revoke', id } satisfies ControlMessage);
     const [encoded, ttlMs] = recordArgs(record, this.writesRecords);
     const rememberUntil = this.clock() + REVOCATION_MEMORY_MS;
     if (!location) {
@@ -287,13 +262,7 @@ export class RedisBroker implements Broker {
       if (lease !== null && lease !== undefined) {
         if (!started) return { queue, state: 'RECEIVED', envelope };
         const [workerId, startedAt] = started.split('|');
-        return {
-          queue,
-          state: 'STARTED',
-          envelope,
-          workerId: workerId!,
-          startedAt: Number(startedAt),
-        };
+        return { queue, state: 'STARTED', envelope, workerId: workerId!, startedAt: Number(startedAt) };
       }
       const retrying = due !== null && due !== undefined && (envelope?.attempt ?? 1) > 1;
       return { queue, state: retrying ? 'RETRY' : 'PENDING', envelope };
@@ -331,13 +300,7 @@ export class RedisBroker implements Broker {
           .zcard(keys.dlq)
           .exec()) as [unknown, number][];
         const [ready, prio, delayed, active, dlq] = replies.map(([, count]) => count) as number[];
-        return {
-          name,
-          waiting: ready! + prio!,
-          delayed: delayed!,
-          active: active!,
-          dlq: dlq!,
-        };
+        return { name, waiting: ready! + prio!, delayed: delayed!, active: active!, dlq: dlq! };
       }),
     );
   }
@@ -366,6 +329,20 @@ export class RedisBroker implements Broker {
     this.registeredQueues.add(queue);
     this.redis.sadd(QUEUES_KEY, queue).catch(() => this.registeredQueues.delete(queue));
   }
+}
+
+/**
+ * Appends the deliveries of a claim reply (`includes/claim.lua`) to `deliveries`; returns its
+ * next wake-up time (-1 = none).
+ */
+function readClaimReply(queue: string, reply: unknown, deliveries: Delivery[]): number {
+  const flat = reply as (string | number)[];
+  for (let j = 1; j < flat.length; j += 4) {
+    deliveries.push(
+      toDelivery(queue, String(flat[j]), String(flat[j + 1]), Number(flat[j + 2]), Number(flat[j + 3])),
+    );
+  }
+  return Number(flat[0]);
 }
 
 function claimKeys(keys: QueueKeys): string[] {

@@ -2,12 +2,34 @@ import type { Settlement, WorkflowEffects } from '../broker.js';
 import { encodeEnvelope } from '../../protocol/codec.js';
 import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js';
 
-/** Appends to `args` the `settle-11.lua` operation of one settlement ('A', 'R', 'D', 'L'). */
-export function pushSettlementArgs(
-  args: (string | number)[],
-  settlement: Settlement,
+/**
+ * The settle ARGV tail of each queue: the number of settlements, their operations, then their
+ * workflow effects (`includes/settle.lua`).
+ */
+export function settleArgsByQueue(
+  settlements: readonly Settlement[],
   writesRecords: boolean,
-): void {
+): Map<string, (string | number)[]> {
+  const byQueue = new Map<string, { ops: (string | number)[]; effects: (string | number)[] }>();
+  for (const settlement of settlements) {
+    const queue = settlement.delivery.queue;
+    let group = byQueue.get(queue);
+    if (!group) byQueue.set(queue, (group = { ops: [0], effects: [] }));
+    pushSettlementArgs(group.ops, settlement, writesRecords);
+    (group.ops[0] as number)++;
+    if ((settlement.kind === 'complete' || settlement.kind === 'dead') && settlement.effects) {
+      group.effects.push(...effectArgs(settlement.effects, writesRecords));
+    }
+  }
+  const tails = new Map<string, (string | number)[]>();
+  for (const [queue, { ops, effects }] of byQueue) {
+    tails.set(queue, effects.length > 0 ? ops.concat(effects) : ops);
+  }
+  return tails;
+}
+
+/** Appends to `args` the `settle-11.lua` operation of one settlement ('A', 'R', 'D', 'L'). */
+function pushSettlementArgs(args: (string | number)[], settlement: Settlement, writesRecords: boolean): void {
   const { id } = settlement.delivery;
   switch (settlement.kind) {
     case 'complete':

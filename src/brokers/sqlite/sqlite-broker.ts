@@ -114,6 +114,7 @@ export class SqliteBroker implements Broker {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
+    if (request.settle?.length) await this.settle(request.settle);
     const { queues, max } = request;
     if (queues.length === 0 || max <= 0) return { deliveries: [], nextWakeAt: undefined };
     this.register(queues);

@@ -46,7 +46,7 @@ export type SettleOp =
 
 /** Every state transition of the SQLite broker, each one `BEGIN IMMEDIATE` transaction. */
 export interface Transitions {
-  /** Twin of `enqueue-6.lua`: stores messages, honouring idempotency keys. */
+  /** Twin of `enqueue-1.lua`: stores messages, honouring idempotency keys. */
   enqueue(
     now: number,
     items: readonly EnqueueItem[],
@@ -131,7 +131,7 @@ export function prepareTransitions(db: Database.Database): Transitions {
     "UPDATE messages SET visible_at = ? WHERE id = ? AND state = 'leased'",
   );
 
-  /** The body of `enqueue-6.lua` for one message, inside the caller's transaction; `seq` is its own. */
+  /** The body of `enqueue-1.lua` for one message, inside the caller's transaction; `seq` is its own. */
   const enqueueOne = (now: number, item: EnqueueItem, seq: number): { id: string; duplicate: boolean } => {
     if (item.idempotencyKey !== undefined) {
       const existing = findKey.get(item.idempotencyKey, now);

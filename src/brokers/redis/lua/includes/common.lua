@@ -52,3 +52,11 @@ local function enqueue_into(keyPrefix, queue, id, payload, priority, dueAt, now)
     wake(marker, 0)
   end
 end
+
+-- The nine keys of one queue that claim and settle scripts receive first, by name.
+local function queue_keys_from(keys)
+  return {
+    ready = keys[1], prio = keys[2], delayed = keys[3], messages = keys[4], leases = keys[5],
+    started = keys[6], redeliveries = keys[7], marker = keys[8], seq = keys[9],
+  }
+end

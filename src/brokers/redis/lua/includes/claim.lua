@@ -1,0 +1,99 @@
+-- Claims: leases up to `max` messages of one queue to a worker. First promotes due delayed
+-- messages, then takes back messages whose lease expired (their worker is gone), then pops ready
+-- ones, highest priority first. `k` holds the queue's keys (see queue_keys in common.lua).
+-- Returns { nextWakeAt (-1 = none), then per message 4 fields: id, envelope ('' when missing),
+--   deliveries (this one included), flags (1 = envelope missing, 2 = revoked, 4 = poisoned) }.
+-- Wakes another worker through the marker when ready messages remain.
+local function claim_batch(k, now, max, leaseMs, maxDeliveries)
+  -- Promote due delayed messages (countdown, eta, retry backoff) to ready.
+  local due = redis.call('ZRANGEBYSCORE', k.delayed, '-inf', now, 'LIMIT', 0, 1000)
+  if #due > 0 then
+    redis.call('ZREM', k.delayed, unpack(due))
+    local payloads = redis.call('HMGET', k.messages, unpack(due))
+    local plain = {}
+    for i, id in ipairs(due) do
+      local priority = priority_of(payloads[i])
+      if priority > 0 then push_ready(k.ready, k.prio, k.seq, id, priority, false) else plain[#plain + 1] = id end
+    end
+    if #plain > 0 then redis.call('RPUSH', k.ready, unpack(plain)) end
+  end
+
+  -- Take back expired leases first: they have waited longest.
+  local claimed, counts, isFresh = {}, {}, {}
+  local expired = redis.call('ZRANGEBYSCORE', k.leases, '-inf', now, 'LIMIT', 0, max)
+  for _, id in ipairs(expired) do
+    claimed[#claimed + 1] = id
+    counts[#claimed] = redis.call('HINCRBY', k.redeliveries, id, 1)
+  end
+  if #expired > 0 then redis.call('HDEL', k.started, unpack(expired)) end
+
+  local want = max - #claimed
+  if want > 0 then
+    local popped = redis.call('ZPOPMIN', k.prio, want)
+    for i = 1, #popped, 2 do
+      claimed[#claimed + 1] = popped[i]
+      isFresh[#claimed] = true
+    end
+    want = max - #claimed
+    if want > 0 then
+      local ids = redis.call('LPOP', k.ready, want)
+      if ids then
+        for _, id in ipairs(ids) do
+          claimed[#claimed + 1] = id
+          isFresh[#claimed] = true
+        end
+      end
+    end
+  end
+
+  local out = { -1 }
+  if #claimed > 0 then
+    local deadline = now + leaseMs
+    local leaseArgs = {}
+    for _, id in ipairs(claimed) do
+      leaseArgs[#leaseArgs + 1] = deadline
+      leaseArgs[#leaseArgs + 1] = id
+    end
+    redis.call('ZADD', k.leases, unpack(leaseArgs))
+    local payloads = redis.call('HMGET', k.messages, unpack(claimed))
+
+    -- Fresh messages may carry expiries from earlier leases (then given back by a stopping worker).
+    if redis.call('HLEN', k.redeliveries) > 0 then
+      local previous = redis.call('HMGET', k.redeliveries, unpack(claimed))
+      for i in ipairs(claimed) do
+        if isFresh[i] then counts[i] = tonumber(previous[i]) or 0 end
+      end
+    end
+
+    local revoked = {}
+    if redis.call('ZCARD', k.revoked) > 0 then
+      redis.call('ZREMRANGEBYSCORE', k.revoked, '-inf', now)
+      revoked = redis.call('ZMSCORE', k.revoked, unpack(claimed))
+    end
+
+    for i, id in ipairs(claimed) do
+      local expiredCount = counts[i] or 0
+      local flags = 0
+      if not payloads[i] then flags = flags + 1 end
+      if revoked[i] then flags = flags + 2 end
+      if expiredCount >= maxDeliveries then flags = flags + 4 end
+      out[#out + 1] = id
+      out[#out + 1] = payloads[i] or ''
+      out[#out + 1] = expiredCount + 1
+      out[#out + 1] = flags
+    end
+
+    if #claimed == max and (redis.call('LLEN', k.ready) > 0 or redis.call('ZCARD', k.prio) > 0) then
+      wake(k.marker, 0)
+    end
+  end
+
+  if #claimed < max then
+    local nextDue = redis.call('ZRANGE', k.delayed, 0, 0, 'WITHSCORES')[2]
+    local nextExpiry = redis.call('ZRANGE', k.leases, 0, 0, 'WITHSCORES')[2]
+    local nextWake = tonumber(nextDue) or -1
+    if nextExpiry and (nextWake < 0 or tonumber(nextExpiry) < nextWake) then nextWake = tonumber(nextExpiry) end
+    out[1] = nextWake
+  end
+  return out
+end
