@@ -3,7 +3,7 @@ import type { Delivery, OutgoingMessage, WorkflowEffects } from '../brokers/brok
 import type { DlqEntry } from '../dlq/dlq-entry.js';
 import type { BatchItem, Envelope } from '../protocol/envelope.js';
 import type { ResultRecord } from '../protocol/result-record.js';
-import { execute, newAttempt, type Attempt, type ExecutorEnv, type Verdict } from './executor.js';
+import { executeOne, newAttempt, type Attempt, type ExecutorEnv, type Verdict } from './executor.js';
 import type { TaskDefinition } from './task-registry.js';
 
 /**
@@ -31,7 +31,6 @@ export async function executeBatch(
   let interrupted = false;
   let current: Attempt | undefined;
   attempt.run = {
-    outcome: Promise.resolve(),
     interrupt: (reason) => {
       interrupted = true;
       current?.run?.interrupt(reason);
@@ -44,7 +43,7 @@ export async function executeBatch(
       break;
     }
     current = newAttempt(itemDelivery(delivery, envelope, items[index]!));
-    const verdict = await execute(current, definition, itemEnv);
+    const verdict = await executeOne(current, definition, itemEnv);
     const settlement = verdict.settlement;
     if (settlement.kind === 'release') {
       stoppedAt = index;

@@ -5,6 +5,7 @@ import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { UnknownTaskError } from '../errors/unknown-task-error.js';
 import type { TaskEventBase, WorkerEvents } from '../events/worker-events.js';
 import { taskContextStorage, type TaskContext } from '../app/current-task.js';
+import { assertJsonValue } from '../protocol/codec.js';
 import type { Envelope } from '../protocol/envelope.js';
 import { LazyAbort } from '../util/lazy-abort.js';
 import { outcomeRecord, type RunFacts } from './outcome-records.js';
@@ -80,12 +81,16 @@ export function triage(delivery: Delivery, env: ExecutorEnv): Verdict | undefine
   return undefined;
 }
 
-/** Runs one attempt of a task and decides its settlement. */
-export async function execute(
+/**
+ * Runs one attempt of a task and hands its verdict to `done`, on a later microtask. Callbacks, not
+ * async/await: this runs once per task, and every promise costs.
+ */
+export function execute(
   attempt: Attempt,
   definition: TaskDefinition,
   env: ExecutorEnv,
-): Promise<Verdict> {
+  done: (verdict: Verdict) => void,
+): void {
   const { delivery, controller } = attempt;
   const envelope = delivery.envelope!;
   const startedAt = env.clock();
@@ -94,58 +99,83 @@ export async function execute(
   if (env.listens('task:started')) env.emit('task:started', { ...eventBase(delivery, envelope), startedAt });
   const context = new AttemptContext(delivery, envelope, controller, env);
   const options = definition.options;
+  const ttlMs = envelope.resultTtlMs ?? options.resultTtlMs;
   attempt.run = runWithLimits(
     () => taskContextStorage.run(context, () => definition.func(...(envelope.args as never[]))),
     controller,
-    { timeoutMs: options.timeoutMs, softTimeoutMs: options.softTimeoutMs, taskName: envelope.name },
-  );
-  const ttlMs = envelope.resultTtlMs ?? options.resultTtlMs;
-  try {
-    const value = await attempt.run.outcome;
-    const finishedAt = env.clock();
-    const stored: RunFacts = {
-      state: 'SUCCESS',
-      attempts: envelope.attempt,
-      ttlMs,
-      workerId: env.workerId,
-      startedAt,
-      finishedAt,
-    };
-    if (options.storeResult) stored.result = value;
-    const effects = successEffects(envelope, value, finishedAt);
-    const record = outcomeRecord(delivery, stored);
-    return {
-      settlement: effects
-        ? { kind: 'complete', delivery, record, effects }
-        : { kind: 'complete', delivery, record },
-      event: {
-        name: 'task:succeeded',
-        payload: () => {
-          const payload: WorkerEvents['task:succeeded'] = {
-            id: delivery.id,
-            name: envelope.name,
-            queue: delivery.queue,
-            attempt: envelope.attempt,
-            result: value,
-            startedAt,
-            finishedAt,
-            durationMs: finishedAt - startedAt,
-          };
-          if (envelope.tenantId !== undefined) payload.tenantId = envelope.tenantId;
-          return payload;
-        },
+    options,
+    envelope.name,
+    {
+      succeeded: (value) => {
+        let verdict: Verdict;
+        try {
+          verdict = successVerdict(delivery, envelope, options, value, startedAt, ttlMs, env);
+        } catch (error) {
+          // A result that cannot be stored fails the attempt, naming the culprit.
+          verdict = failed(error);
+        }
+        done(verdict);
       },
-    };
-  } catch (thrown) {
-    const facts = {
-      attempts: envelope.attempt,
-      ttlMs,
-      workerId: env.workerId,
-      startedAt,
-      finishedAt: env.clock(),
-    };
+      failed: (thrown) => done(failed(thrown)),
+    },
+  );
+
+  function failed(thrown: unknown): Verdict {
+    const finishedAt = env.clock();
+    const facts = { attempts: envelope.attempt, ttlMs, workerId: env.workerId, startedAt, finishedAt };
     return failureVerdict(delivery, envelope, definition, thrown, facts, env);
   }
+}
+
+/** Runs one attempt and resolves with its verdict (for a batch's items, run one after another). */
+export function executeOne(attempt: Attempt, definition: TaskDefinition, env: ExecutorEnv): Promise<Verdict> {
+  return new Promise((resolve) => execute(attempt, definition, env, resolve));
+}
+
+function successVerdict(
+  delivery: Delivery,
+  envelope: Envelope,
+  options: TaskDefinition['options'],
+  value: unknown,
+  startedAt: number,
+  ttlMs: number,
+  env: ExecutorEnv,
+): Verdict {
+  if (value !== undefined) assertJsonValue(value, 'result');
+  const finishedAt = env.clock();
+  const stored: RunFacts = {
+    state: 'SUCCESS',
+    attempts: envelope.attempt,
+    ttlMs,
+    workerId: env.workerId,
+    startedAt,
+    finishedAt,
+  };
+  if (options.storeResult) stored.result = value;
+  const effects = successEffects(envelope, value, finishedAt);
+  const record = outcomeRecord(delivery, stored);
+  return {
+    settlement: effects
+      ? { kind: 'complete', delivery, record, effects }
+      : { kind: 'complete', delivery, record },
+    event: {
+      name: 'task:succeeded',
+      payload: () => {
+        const payload: WorkerEvents['task:succeeded'] = {
+          id: delivery.id,
+          name: envelope.name,
+          queue: delivery.queue,
+          attempt: envelope.attempt,
+          result: value,
+          startedAt,
+          finishedAt,
+          durationMs: finishedAt - startedAt,
+        };
+        if (envelope.tenantId !== undefined) payload.tenantId = envelope.tenantId;
+        return payload;
+      },
+    },
+  };
 }
 
 function failureVerdict(

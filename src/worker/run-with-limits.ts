@@ -10,71 +10,104 @@ export class AttemptInterrupted extends Error {
   }
 }
 
-/** An attempt under way: its outcome, and a way to cut it short. */
+/** An attempt under way, which the worker may cut short. */
 export interface LimitedRun {
-  outcome: Promise<unknown>;
-  /** Aborts the task's signal with `reason` and rejects `outcome` at once with {@link AttemptInterrupted}. */
+  /** Aborts the task's signal with `reason` and ends the attempt at once with {@link AttemptInterrupted}. */
   interrupt(reason: unknown): void;
+}
+
+/** The limits of one attempt. */
+export interface Limits {
+  timeoutMs: number;
+  softTimeoutMs: number | undefined;
+}
+
+/** How an attempt ends: exactly one of these is called, always on a later microtask. */
+export interface RunCallbacks {
+  succeeded(value: unknown): void;
+  failed(error: unknown): void;
 }
 
 /**
  * Runs `run`, aborting `controller` with `SoftTimeLimitExceeded` at `softTimeoutMs` (the task
  * decides what to do) and failing with `TaskTimeoutError` at `timeoutMs`. Either way of ending
- * early frees the worker's slot at once, whatever the function does next.
+ * early frees the worker's slot at once, whatever the function does next. Callbacks rather than
+ * a promise: this runs once per task, and each promise costs (more so under AsyncLocalStorage).
  */
 export function runWithLimits(
   run: () => unknown,
   controller: LazyAbort,
-  limits: { timeoutMs: number; softTimeoutMs: number | undefined; taskName: string },
+  limits: Limits,
+  taskName: string,
+  callbacks: RunCallbacks,
 ): LimitedRun {
-  let fail: (error: unknown) => void = () => {};
-  const outcome = new Promise<unknown>((resolve, reject) => {
-    let done = false;
-    const finish = (settleWith: () => void): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(hard);
-      if (soft) clearTimeout(soft);
-      settleWith();
-    };
-    fail = (error) => finish(() => reject(error));
-    const abort = (reason: unknown): void => controller.abort(reason);
-    const hard = setTimeout(() => {
-      const error = new TaskTimeoutError(
-        `task "${limits.taskName}" exceeded its timeout of ${limits.timeoutMs} ms`,
-      );
-      abort(error);
-      fail(error);
-    }, limits.timeoutMs);
-    const soft =
-      limits.softTimeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            abort(
-              new SoftTimeLimitExceeded(
-                `task "${limits.taskName}" reached its soft timeout of ${limits.softTimeoutMs} ms`,
-              ),
-            );
-          }, limits.softTimeoutMs);
-    // Called at once, not on a later tick: one promise less per task, and nothing can interrupt a
-    // synchronous start anyway.
+  return new LimitedAttempt(run, controller, limits, taskName, callbacks);
+}
+
+class LimitedAttempt implements LimitedRun {
+  private done = false;
+  private readonly hard: NodeJS.Timeout;
+  private readonly soft: NodeJS.Timeout | undefined;
+
+  constructor(
+    run: () => unknown,
+    readonly controller: LazyAbort,
+    readonly limits: Limits,
+    readonly taskName: string,
+    private readonly callbacks: RunCallbacks,
+  ) {
+    this.hard = setTimeout(hardTimeout, limits.timeoutMs, this);
+    this.soft =
+      limits.softTimeoutMs === undefined ? undefined : setTimeout(softTimeout, limits.softTimeoutMs, this);
+    // Called at once, not on a later tick: nothing can interrupt a synchronous start anyway.
     let started: unknown;
     try {
       started = run();
     } catch (error) {
-      fail(error);
+      queueMicrotask(() => this.fail(error));
       return;
     }
     Promise.resolve(started).then(
-      (value) => finish(() => resolve(value)),
-      (error: unknown) => fail(error),
+      (value) => this.succeed(value),
+      (error: unknown) => this.fail(error),
     );
-  });
-  return {
-    outcome,
-    interrupt: (reason) => {
-      controller.abort(reason);
-      fail(new AttemptInterrupted(reason));
-    },
-  };
+  }
+
+  interrupt(reason: unknown): void {
+    this.controller.abort(reason);
+    this.fail(new AttemptInterrupted(reason));
+  }
+
+  fail(error: unknown): void {
+    if (this.end()) this.callbacks.failed(error);
+  }
+
+  private succeed(value: unknown): void {
+    if (this.end()) this.callbacks.succeeded(value);
+  }
+
+  /** True the first time only. */
+  private end(): boolean {
+    if (this.done) return false;
+    this.done = true;
+    clearTimeout(this.hard);
+    if (this.soft) clearTimeout(this.soft);
+    return true;
+  }
+}
+
+function hardTimeout(attempt: LimitedAttempt): void {
+  const error = new TaskTimeoutError(
+    `task "${attempt.taskName}" exceeded its timeout of ${attempt.limits.timeoutMs} ms`,
+  );
+  attempt.controller.abort(error);
+  attempt.fail(error);
+}
+
+function softTimeout(attempt: LimitedAttempt): void {
+  attempt.controller.abort(
+    new SoftTimeLimitExceeded(
+      `task "${attempt.taskName}" reached its soft timeout of ${attempt.limits.softTimeoutMs} ms`,
+    ),
+  );
 }

@@ -288,21 +288,37 @@ export class Worker {
     }
   }
 
-  private async process(delivery: Delivery): Promise<void> {
+  private process(delivery: Delivery): void {
     const attempt = newAttempt(delivery);
     this.running.set(delivery.id, attempt);
-    let verdict: Verdict;
+    const done = (verdict: Verdict): void => this.finish(attempt, verdict);
     try {
       const early = triage(delivery, this.env);
-      const definition = this.env.registry.get(delivery.envelope?.name ?? '');
-      const run = delivery.envelope?.batch ? executeBatch : execute;
-      verdict = early ?? (await run(attempt, definition!, this.env));
+      if (early) {
+        queueMicrotask(() => done(early));
+        return;
+      }
+      const definition = this.env.registry.get(delivery.envelope!.name)!;
+      if (delivery.envelope!.batch) {
+        executeBatch(attempt, definition, this.env).then(done, (error: unknown) =>
+          this.giveBack(attempt, error),
+        );
+      } else {
+        execute(attempt, definition, this.env, done);
+      }
     } catch (error) {
-      // The executor itself failed (a bug, not the task): give the message back rather than lose it.
-      this.emit('worker:error', { error: error as Error });
-      verdict = { settlement: { kind: 'release', delivery } };
+      queueMicrotask(() => this.giveBack(attempt, error));
     }
-    this.running.delete(delivery.id);
+  }
+
+  /** The executor itself failed (a bug, not the task): the message goes back rather than get lost. */
+  private giveBack(attempt: Attempt, error: unknown): void {
+    this.emit('worker:error', { error: error as Error });
+    this.finish(attempt, { settlement: { kind: 'release', delivery: attempt.delivery } });
+  }
+
+  private finish(attempt: Attempt, verdict: Verdict): void {
+    this.running.delete(attempt.delivery.id);
     this.pump();
     this.wakeLoop();
     this.settler.post(verdict.settlement, () => this.announce(verdict));

@@ -21,6 +21,19 @@ describe.each(brokerTargets)('bad input on $name', (target) => {
     expect(await (await known.delay()).get({ timeout: '10s' })).toBe('served');
   });
 
+  it('fails a task whose result cannot be stored, naming the culprit, and keeps serving', async () => {
+    const app = makeApp();
+    const queue = uniqueQueue();
+    const odd = app.task('odd', { queue, maxRetries: 0 }, async () => ({ total: 10n }) as unknown as number);
+    const fine = app.task('fine', { queue }, async () => 'fine');
+    await app.worker({ queues: [queue] }).start();
+    const r = await odd.delay();
+    const failure = (await r.get({ timeout: '10s' }).catch((e: unknown) => e)) as TaskFailedError;
+    expect(failure.remote.name).toBe('SerializationError');
+    expect(failure.remote.message).toMatch(/^result\.total: a bigint cannot be serialised/);
+    expect(await (await fine.delay()).get({ timeout: '10s' })).toBe('fine');
+  });
+
   it('sends garbage written straight into the queue to the DLQ and keeps serving', async () => {
     const app = makeApp();
     const queue = uniqueQueue();
