@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
 import { connectRedis } from './redis-connection.js';
 
+/** Pause before unblocking again when an unblock found the connection not yet blocked. */
+const UNBLOCK_RETRY_MS = 1;
+
 /**
  * Waits for a queue's wake-up marker with `BZPOPMIN`, so an idle worker costs Redis nothing. A
  * blocked connection serves one waiter at a time, so concurrent waiters (several workers of one
@@ -30,19 +33,29 @@ export class BlockingWaiter {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     let timer: NodeJS.Timeout | undefined;
+    let waiting = true;
     try {
       const clientId = this.clientIds.get(blocking) ?? (await this.learnClientId(blocking));
       // Redis checks blocking timeouts only ~10 times a second; a local timer that unblocks the
-      // connection wakes us on time (a delayed task due in 20 ms starts in 20 ms, not 100).
-      timer = setTimeout(() => {
-        this.control.client('UNBLOCK', clientId).catch(() => {});
-      }, waitMs);
+      // connection wakes us on time (a delayed task due in 20 ms starts in 20 ms, not 100). The
+      // unblock travels on another connection and may overtake the wait it is meant to end (then
+      // Redis answers 0): it is sent again until the wait has ended.
+      const unblock = (): void => {
+        this.control.client('UNBLOCK', clientId).then(
+          (unblocked) => {
+            if (waiting && Number(unblocked) === 0) timer = setTimeout(unblock, UNBLOCK_RETRY_MS);
+          },
+          () => {},
+        );
+      };
+      timer = setTimeout(unblock, waitMs);
       await blocking.bzpopmin(...markers, (waitMs + 1_000) / 1_000);
     } catch (error) {
       reusable = false;
       blocking.disconnect();
       if (!signal.aborted) throw error;
     } finally {
+      waiting = false;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
       this.busy.delete(blocking);
