@@ -55,8 +55,8 @@ const METHOD = `## How it was measured
   harness's own \`INFO\`/\`CONFIG\`/\`FLUSHALL\`; CPU is \`used_cpu_sys + used_cpu_user\`.
 - *memory*: worker RSS after start-up, and after N tasks went through it; each sample after a
   settle pause and a forced GC. "Harness only" is the same process before it loads the queue
-  library (Node + tsx + harness), included in every RSS figure. Turbine is loaded from \`src/\`
-  through tsx, the peers as published JavaScript.
+  library (Node + tsx + harness), included in every RSS figure. Every library is loaded as
+  published JavaScript: Turbine from its compiled \`dist/\`, the peers from \`node_modules\`.
 - Cells show the median over repetitions with (min–max); ratios are Turbine's median over the
   peer's. ↑ higher is better, ↓ lower is better. Timings are reported, never asserted.
 - Other work on the machine skews every number: the load average at the start is above, and
