@@ -17,8 +17,14 @@ export class SerializationError extends TypeError {
  * Checks that `value` survives a JSON round trip unchanged, and throws a {@link SerializationError}
  * naming the first path that would not (a function, a Date, a Map, NaN, a cycle…).
  */
-export function assertJsonValue(value: unknown, path: string, seen = new Set<object>()): void {
-  const problem = problemIn(value, seen);
+export function assertJsonValue(value: unknown, path: string): void {
+  // Plain values, the common results and arguments, need no walk (and no set of visited objects).
+  if (typeof value !== 'object' || value === null) {
+    const problem = problemIn(value, undefined);
+    if (problem) throw new SerializationError(path, problem.text);
+    return;
+  }
+  const problem = problemIn(value, new Set<object>());
   if (problem) throw new SerializationError(path + formatSteps(problem.steps), problem.text);
 }
 
@@ -29,7 +35,7 @@ interface Problem {
   steps: (string | number)[];
 }
 
-function problemIn(value: unknown, seen: Set<object>): Problem | undefined {
+function problemIn(value: unknown, seen: Set<object> | undefined): Problem | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -38,7 +44,7 @@ function problemIn(value: unknown, seen: Set<object>): Problem | undefined {
       return Number.isFinite(value) ? undefined : { text: `${value} is not a finite number`, steps: [] };
     case 'object':
       if (value === null) return undefined;
-      return problemInObject(value, seen);
+      return problemInObject(value, seen ?? new Set<object>());
     default:
       return { text: `a ${typeof value} cannot be serialised`, steps: [] };
   }

@@ -58,7 +58,9 @@ export class Settler {
 
   /** Starts storing what waits now, without waiting for a claim to carry it. */
   flush(): void {
-    if (this.queue.length > 0) this.flushing ??= this.flushLoop();
+    // Never started when there is nothing to store: the loop must reach its first await before it
+    // can end, or `flushing` would keep a settled promise and no flush would start again.
+    if (this.queue.length > 0 && !this.abandon.signal.aborted) this.flushing ??= this.flushLoop();
   }
 
   /**
@@ -84,8 +86,11 @@ export class Settler {
 
   /** Resolves when everything queued so far is stored. */
   async drain(): Promise<void> {
-    this.flush();
-    while (this.flushing) await this.flushing;
+    for (;;) {
+      this.flush();
+      if (!this.flushing) return;
+      await this.flushing;
+    }
   }
 
   /** Stops retrying failed batches (shutdown with an unreachable broker); their messages will be redelivered. */
@@ -106,15 +111,15 @@ export class Settler {
     try {
       while (this.queue.length > 0 && !this.abandon.signal.aborted) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        await this.store(batch);
-        this.landed(batch);
+        if (await this.store(batch)) this.landed(batch);
       }
     } finally {
       this.flushing = undefined;
     }
   }
 
-  private async store(batch: PendingSettlement[]): Promise<void> {
+  /** Stores a batch, retrying until it lands (true) or the settler is abandoned (false). */
+  private async store(batch: PendingSettlement[]): Promise<boolean> {
     const settlements = batch.map((pending) => pending.settlement);
     for (let failures = 0; ; failures++) {
       try {
@@ -123,10 +128,10 @@ export class Settler {
           await this.backend.put(records);
         }
         await this.broker.settle(settlements);
-        return;
+        return true;
       } catch (error) {
         this.onError(error as Error);
-        if (this.abandon.signal.aborted) return;
+        if (this.abandon.signal.aborted) return false;
         await abortableSleep(RETRY_MS[Math.min(failures, RETRY_MS.length - 1)]!, this.abandon.signal);
       }
     }
