@@ -17,14 +17,19 @@ const message = (id: string): OutgoingMessage => ({
   },
 });
 
+/** A broker enqueue that answers on the next turn, after telling `record` the ids of each call. */
+function recordingEnqueue(record: (ids: string[]) => void) {
+  return async (messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> => {
+    record(messages.map((m) => m.envelope.id));
+    await new Promise((resolve) => setImmediate(resolve));
+    return messages.map((m): EnqueueOutcome => ({ id: m.envelope.id, duplicate: false }));
+  };
+}
+
 describe('SubmitQueue', () => {
   it('sends a lone submission at once and gathers the ones made meanwhile into the next call', async () => {
     const calls: string[][] = [];
-    const queue = new SubmitQueue(async (messages) => {
-      calls.push(messages.map((m) => m.envelope.id));
-      await new Promise((resolve) => setImmediate(resolve));
-      return messages.map((m): EnqueueOutcome => ({ id: m.envelope.id, duplicate: false }));
-    });
+    const queue = new SubmitQueue(recordingEnqueue((ids) => calls.push(ids)));
     const results = await Promise.all([
       queue.submit([message('a')]),
       queue.submit([message('b'), message('c')]),
@@ -36,11 +41,7 @@ describe('SubmitQueue', () => {
 
   it('sends a lone submission at once every time, with nothing under way', async () => {
     const calls: string[][] = [];
-    const queue = new SubmitQueue(async (messages) => {
-      calls.push(messages.map((m) => m.envelope.id));
-      await new Promise((resolve) => setImmediate(resolve));
-      return messages.map((m): EnqueueOutcome => ({ id: m.envelope.id, duplicate: false }));
-    });
+    const queue = new SubmitQueue(recordingEnqueue((ids) => calls.push(ids)));
     await queue.submit([message('a')]);
     const second = queue.submit([message('b')]);
     expect(calls).toEqual([['a'], ['b']]); // sent synchronously, not on a later turn
@@ -49,11 +50,7 @@ describe('SubmitQueue', () => {
 
   it('sends all the submissions a producer keeps in flight together, not in alternating halves', async () => {
     const sizes: number[] = [];
-    const queue = new SubmitQueue(async (messages) => {
-      sizes.push(messages.length);
-      await new Promise((resolve) => setImmediate(resolve));
-      return messages.map((m): EnqueueOutcome => ({ id: m.envelope.id, duplicate: false }));
-    });
+    const queue = new SubmitQueue(recordingEnqueue((ids) => sizes.push(ids.length)));
     const lane = async (lane: number): Promise<void> => {
       for (let i = 0; i < 3; i++) await queue.submit([message(`${lane}-${i}`)]);
     };

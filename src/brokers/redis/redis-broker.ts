@@ -196,7 +196,7 @@ export class RedisBroker implements Broker {
       [...settleArgsByQueue(settlements, this.writesRecords)].map(([queue, tail]) => {
         const keys = queueKeys(queue);
         return this.redis.turbineSettle(
-          ...claimKeys(keys).slice(0, 9),
+          ...scriptQueueKeys(keys),
           keys.dlq,
           keys.dlqEntries,
           now,
@@ -345,7 +345,8 @@ function readClaimReply(queue: string, reply: unknown, deliveries: Delivery[]): 
   return Number(flat[0]);
 }
 
-function claimKeys(keys: QueueKeys): string[] {
+/** The nine keys of a queue that claim and settle scripts take first (`queue_keys_from` in common.lua). */
+function scriptQueueKeys(keys: QueueKeys): string[] {
   return [
     keys.ready,
     keys.prio,
@@ -356,6 +357,10 @@ function claimKeys(keys: QueueKeys): string[] {
     keys.redeliveries,
     keys.marker,
     keys.seq,
-    REVOKED_KEY,
   ];
+}
+
+/** The KEYS of `claim-10`: the queue's nine, then the global revocations. */
+function claimKeys(keys: QueueKeys): string[] {
+  return [...scriptQueueKeys(keys), REVOKED_KEY];
 }
