@@ -59,6 +59,8 @@ export class Worker {
   private readonly env: ExecutorEnv;
   private readonly stopSignal = new AbortController();
   private slotFreed: (() => void) | undefined;
+  private readonly claims = new Set<Promise<void>>();
+  private readonly claimState: ClaimState = { reserved: 0, failures: 0, idleUntil: undefined, pauseMs: 0 };
   private loop: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private unsubscribe: Unsubscribe | undefined;
@@ -184,46 +186,50 @@ export class Worker {
   }
 
   /**
-   * The consumer loop. Claims are sized to the free window (slots + prefetch) and overlap: a second
-   * claim may be under way while the first one's messages run, so a busy worker rarely waits for a
-   * round trip. A claim that comes back short means the queues are drained: the loop then blocks on
-   * the broker until new work (or the next delayed message, or a lease expiry) is due.
+   * The consumer loop: it waits while claims run (each freed slot tops the window up at once, see
+   * `topUp`), blocks on the broker when the queues are drained, and pauses after broker errors.
    */
   private async consume(): Promise<void> {
-    const { concurrency, prefetch } = this.options;
-    const window = concurrency + prefetch;
-    const claims = new Set<Promise<void>>();
-    const state: ClaimState = { reserved: 0, failures: 0, idleUntil: undefined, pauseMs: 0 };
+    const state = this.claimState;
     while (!this.stopSignal.signal.aborted) {
-      if (claims.size === 0 && state.idleUntil !== undefined) {
+      if (this.claims.size === 0 && state.idleUntil !== undefined) {
         // Tasks just started may end within this turn: their settlements then go out before the
         // blocking wait, not behind it.
         if (this.running.size > 0) await new Promise((resolve) => setImmediate(resolve));
         await this.idle(state);
         continue;
       }
-      if (claims.size === 0 && state.pauseMs > 0) {
+      if (this.claims.size === 0 && state.pauseMs > 0) {
         await abortableSleep(state.pauseMs, this.stopSignal.signal);
         state.pauseMs = 0;
         continue;
       }
-      const capacity = window - this.running.size - this.buffer.length - state.reserved;
-      const nothingAhead = this.buffer.length + state.reserved === 0;
-      // Claim in worthwhile batches: half the window, or at once when nothing is buffered or coming.
-      const worthClaiming = capacity > 0 && (nothingAhead || capacity * 2 >= window);
-      const mayClaim =
-        claims.size < MAX_CLAIMS_IN_FLIGHT && state.idleUntil === undefined && state.pauseMs === 0;
-      if (worthClaiming && mayClaim) {
-        const claim = this.claimInto(capacity, state).finally(() => {
-          claims.delete(claim);
-          this.wakeLoop();
-        });
-        claims.add(claim);
-        continue;
-      }
+      this.topUp();
       await new Promise<void>((resolve) => (this.slotFreed = resolve));
     }
-    await Promise.all(claims);
+    await Promise.all(this.claims);
+  }
+
+  /**
+   * Claims more when the free window (slots + prefetch) is worth it: half the window, or at once
+   * when nothing is buffered or coming. Called synchronously as each task finishes, so the next
+   * claim is on its way while the rest of a batch still runs — claims overlap, and a busy worker
+   * rarely waits for a round trip.
+   */
+  private topUp(): void {
+    const state = this.claimState;
+    if (!this.loopAlive || this.stopSignal.signal.aborted) return;
+    if (state.idleUntil !== undefined || state.pauseMs > 0) return;
+    if (this.claims.size >= MAX_CLAIMS_IN_FLIGHT) return;
+    const window = this.options.concurrency + this.options.prefetch;
+    const capacity = window - this.running.size - this.buffer.length - state.reserved;
+    const nothingAhead = this.buffer.length + state.reserved === 0;
+    if (capacity <= 0 || (!nothingAhead && capacity * MAX_CLAIMS_IN_FLIGHT < window)) return;
+    const claim = this.claimInto(capacity, state).finally(() => {
+      this.claims.delete(claim);
+      this.wakeLoop();
+    });
+    this.claims.add(claim);
   }
 
   /** One claim of up to `max` messages into the buffer. */
@@ -320,8 +326,9 @@ export class Worker {
   private finish(attempt: Attempt, verdict: Verdict): void {
     this.running.delete(attempt.delivery.id);
     this.pump();
-    this.wakeLoop();
     this.settler.post(verdict.settlement, () => this.announce(verdict));
+    this.topUp();
+    this.wakeLoop();
   }
 
   /** Emits a stored verdict's events; a listener that throws is reported, never breaks the worker. */
