@@ -21,7 +21,7 @@ export async function executeBatch(
   const envelope = delivery.envelope!;
   const items = envelope.batch!.items;
   attempt.startedAt = env.clock();
-  env.started(attempt);
+  env.started();
   const itemEnv: ExecutorEnv = { ...env, started: () => {} };
   const records: ResultRecord[] = [];
   const followUps: OutgoingMessage[] = [];

@@ -33,8 +33,8 @@ export interface ExecutorEnv {
   registry: TaskRegistry;
   defaultResultTtlMs: number;
   clock: () => number;
-  /** Reports a started attempt (its `startedAt` set) so it shows as STARTED. */
-  started(attempt: Attempt): void;
+  /** Reports that an attempt started (its `startedAt` set), so it may show as STARTED. */
+  started(): void;
   emit: <E extends keyof WorkerEvents>(name: E, payload: WorkerEvents[E]) => void;
   /** True when event `name` has listeners: payloads are not built otherwise. */
   listens(name: keyof WorkerEvents): boolean;
@@ -46,6 +46,8 @@ export interface Attempt {
   controller: LazyAbort;
   run?: LimitedRun;
   startedAt?: number;
+  /** Set once the attempt was reported as STARTED. */
+  startReported?: boolean;
 }
 
 /** A fresh attempt for a delivery. */
@@ -95,7 +97,7 @@ export function execute(
   const envelope = delivery.envelope!;
   const startedAt = env.clock();
   attempt.startedAt = startedAt;
-  env.started(attempt);
+  env.started();
   if (env.listens('task:started')) env.emit('task:started', { ...eventBase(delivery, envelope), startedAt });
   const context = new AttemptContext(delivery, envelope, controller, env);
   const options = definition.options;

@@ -6,47 +6,54 @@ export const START_MARK_DELAY_MS = 10;
 
 /**
  * Reports running tasks as STARTED, in batches, once they have run for {@link START_MARK_DELAY_MS}.
- * Most tasks of a busy worker end sooner and cost nothing; one timer serves them all.
+ * Most tasks of a busy worker end sooner and cost nothing; one timer serves them all. It looks at
+ * the worker's running attempts when the timer fires rather than keeping its own list: a list
+ * would hold every finished attempt for 10 ms, long enough for the garbage collector to promote
+ * them all to the old generation on a busy worker.
  */
 export class StartReporter {
-  /** Attempts not yet reported, oldest first. */
-  private pending: Attempt[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly broker: Broker,
     private readonly workerId: string,
     private readonly clock: () => number,
-    /** False once an attempt has ended: its settlement will say more than a mark. */
-    private readonly isRunning: (attempt: Attempt) => boolean,
+    /** The attempts running now. */
+    private readonly running: () => Iterable<Attempt>,
     private readonly onError: (error: Error) => void,
   ) {}
 
-  /** Notes that `attempt` started at its `startedAt`. */
-  started(attempt: Attempt): void {
-    this.pending.push(attempt);
-    this.timer ??= this.schedule(START_MARK_DELAY_MS);
+  /** Notes that an attempt started (its `startedAt` set). */
+  started(): void {
+    if (!this.stopped) this.timer ??= this.schedule(START_MARK_DELAY_MS);
   }
 
   /** Reports nothing more. */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.pending = [];
   }
 
   private flush(): void {
     this.timer = undefined;
-    const cutoff = this.clock() - START_MARK_DELAY_MS;
-    let due = 0;
-    while (due < this.pending.length && this.pending[due]!.startedAt! <= cutoff) due++;
+    const now = this.clock();
+    const cutoff = now - START_MARK_DELAY_MS;
     const marks: StartMark[] = [];
-    for (const attempt of this.pending.splice(0, due)) {
-      if (this.isRunning(attempt)) marks.push({ delivery: attempt.delivery, startedAt: attempt.startedAt! });
+    let nextDue = Infinity;
+    for (const attempt of this.running()) {
+      const { startedAt } = attempt;
+      if (startedAt === undefined || attempt.startReported) continue;
+      if (startedAt <= cutoff) {
+        attempt.startReported = true;
+        marks.push({ delivery: attempt.delivery, startedAt });
+      } else {
+        nextDue = Math.min(nextDue, startedAt + START_MARK_DELAY_MS);
+      }
     }
     if (marks.length > 0) this.broker.markStarted(marks, this.workerId).catch(this.onError);
-    const next = this.pending[0];
-    if (next) this.timer = this.schedule(next.startedAt! + START_MARK_DELAY_MS - this.clock());
+    if (nextDue !== Infinity) this.timer = this.schedule(nextDue - now);
   }
 
   private schedule(ms: number): NodeJS.Timeout {

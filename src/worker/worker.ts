@@ -81,14 +81,13 @@ export class Worker {
     const onError = (error: Error): void => this.emit('worker:error', { error });
     this.settler = new Settler(broker, backend, onError, () => !this.waitingForWork);
     this.leases = new LeaseKeeper(broker, options.leaseMs, () => this.held(), onError);
-    const isRunning = (attempt: Attempt): boolean => this.running.get(attempt.delivery.id) === attempt;
-    this.starts = new StartReporter(broker, this.id, Date.now, isRunning, onError);
+    this.starts = new StartReporter(broker, this.id, Date.now, () => this.running.values(), onError);
     this.env = {
       workerId: this.id,
       registry,
       defaultResultTtlMs: options.defaultResultTtlMs,
       clock: Date.now,
-      started: (attempt) => this.starts.started(attempt),
+      started: () => this.starts.started(),
       emit: (name, payload) => this.emit(name, payload),
       listens: (name) => this.emitter.listenerCount(name) > 0,
     };
