@@ -48,6 +48,8 @@ export interface Attempt {
   startedAt?: number;
   /** Set once the attempt was reported as STARTED. */
   startReported?: boolean;
+  /** Where the worker keeps it while it runs (see RunningAttempts). */
+  slot?: number;
 }
 
 /** A fresh attempt for a delivery. */

@@ -11,6 +11,7 @@ import { executeBatch } from './batch-executor.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { Settler } from './settler.js';
 import { StartReporter } from './start-reporter.js';
+import { RunningAttempts } from './running-attempts.js';
 import type { TaskRegistry } from './task-registry.js';
 import type { ResolvedWorkerOptions } from './worker-options.js';
 import { installSignalHandlers } from './shutdown.js';
@@ -52,7 +53,7 @@ export class Worker {
   readonly id: string;
   private readonly emitter = new EventEmitter();
   private readonly buffer: Delivery[] = [];
-  private readonly running = new Map<string, Attempt>();
+  private readonly running = new RunningAttempts();
   private readonly settler: Settler;
   private readonly leases: LeaseKeeper;
   private readonly starts: StartReporter;
@@ -295,7 +296,7 @@ export class Worker {
 
   private process(delivery: Delivery): void {
     const attempt = newAttempt(delivery);
-    this.running.set(delivery.id, attempt);
+    this.running.add(attempt);
     const done = (verdict: Verdict): void => this.finish(attempt, verdict);
     try {
       const early = triage(delivery, this.env);
@@ -323,7 +324,7 @@ export class Worker {
   }
 
   private finish(attempt: Attempt, verdict: Verdict): void {
-    this.running.delete(attempt.delivery.id);
+    this.running.delete(attempt);
     this.pump();
     this.settler.post(verdict.settlement, () => this.announce(verdict));
     this.topUp();
@@ -347,7 +348,7 @@ export class Worker {
   }
 
   private revokeLocal(id: string): void {
-    const running = this.running.get(id);
+    const running = this.running.find(id);
     if (running) {
       const reason = new TaskRevokedError(id);
       if (running.run) running.run.interrupt(reason);
@@ -361,7 +362,7 @@ export class Worker {
   private held(): Delivery[] {
     return [
       ...this.buffer,
-      ...[...this.running.values()].map((attempt) => attempt.delivery),
+      ...this.running.values().map((attempt) => attempt.delivery),
       ...this.settler.heldDeliveries(),
     ];
   }
