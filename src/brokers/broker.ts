@@ -176,8 +176,17 @@ export interface Broker {
   enqueue(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]>;
   /** Leases up to `max` due messages, highest priority first, FIFO within a priority. */
   claim(request: ClaimRequest): Promise<ClaimResult>;
-  /** Resolves when new work may be available, at `untilMs` at the latest, or when `signal` aborts. */
-  waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Resolves when new work may be available, at `untilMs` at the latest, or when `signal` aborts.
+   * With `then`, the broker may also claim right as the wait ends, in the same round trip, and
+   * resolve with what it claimed; undefined means it did not, and the caller claims itself.
+   */
+  waitForWork(
+    queues: readonly string[],
+    untilMs: number,
+    signal: AbortSignal,
+    then?: ClaimRequest,
+  ): Promise<ClaimResult | undefined>;
   /**
    * Notes that deliveries run on `workerId` (state STARTED). The marks are sent before this returns,
    * so a later `settle` of the same delivery from the same broker always lands after them.

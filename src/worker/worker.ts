@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Broker, Delivery, Unsubscribe } from '../brokers/broker.js';
+import type { Broker, ClaimResult, Delivery, Unsubscribe } from '../brokers/broker.js';
 import type { ResultBackend } from '../backends/result-backend.js';
 import { TaskRevokedError } from '../errors/task-revoked-error.js';
 import { TurbineError } from '../errors/turbine-error.js';
@@ -250,17 +250,7 @@ export class Worker {
       });
       state.failures = 0;
       this.settler.landed(carried);
-      if (this.stopSignal.signal.aborted) {
-        await Promise.all(
-          claimed.deliveries.map((delivery) => this.settler.add({ kind: 'release', delivery })),
-        );
-        return;
-      }
-      this.buffer.push(...claimed.deliveries);
-      this.pump();
-      if (claimed.deliveries.length < max) {
-        state.idleUntil = Math.min(claimed.nextWakeAt ?? Infinity, Date.now() + IDLE_WAIT_MS);
-      }
+      await this.accept(claimed, max, state);
     } catch (error) {
       this.settler.returned(carried);
       this.emit('worker:error', { error: error as Error });
@@ -270,19 +260,46 @@ export class Worker {
     }
   }
 
-  /** Blocks until the drained queues may have work again. */
+  /** Buffers and starts claimed messages; a short claim means the queues are drained. */
+  private async accept(claimed: ClaimResult, max: number, state: ClaimState): Promise<void> {
+    if (this.stopSignal.signal.aborted) {
+      await Promise.all(
+        claimed.deliveries.map((delivery) => this.settler.add({ kind: 'release', delivery })),
+      );
+      return;
+    }
+    this.buffer.push(...claimed.deliveries);
+    this.pump();
+    if (claimed.deliveries.length < max) {
+      state.idleUntil = Math.min(claimed.nextWakeAt ?? Infinity, Date.now() + IDLE_WAIT_MS);
+    }
+  }
+
+  /**
+   * Blocks until the drained queues may have work again. The broker may claim for the free window
+   * as the wait ends, in the same round trip (an idle worker then answers a new task one round trip
+   * sooner); otherwise the loop claims next.
+   */
   private async idle(state: ClaimState): Promise<void> {
     this.waitingForWork = true;
     this.settler.flush();
+    const { queues, leaseMs, maxDeliveries, concurrency, prefetch } = this.options;
+    const max = concurrency + prefetch - this.running.size - this.buffer.length - state.reserved;
+    const then = max > 0 ? { queues, max, workerId: this.id, leaseMs, maxDeliveries } : undefined;
+    if (then) state.reserved += max;
     try {
-      await this.broker.waitForWork(this.options.queues, state.idleUntil!, this.stopSignal.signal);
+      const claimed = await this.broker.waitForWork(queues, state.idleUntil!, this.stopSignal.signal, then);
       state.failures = 0;
+      state.idleUntil = undefined;
+      if (claimed) await this.accept(claimed, max, state);
+      return;
     } catch (error) {
       this.emit('worker:error', { error: error as Error });
       const pause = ERROR_BACKOFF_MS[Math.min(state.failures++, ERROR_BACKOFF_MS.length - 1)]!;
       await abortableSleep(pause, this.stopSignal.signal);
     } finally {
       this.waitingForWork = false;
+      if (then) state.reserved -= max;
     }
     state.idleUntil = undefined;
   }

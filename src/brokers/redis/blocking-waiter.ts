@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { connectRedis } from './redis-connection.js';
+import { defineScripts, type ScriptedRedis } from './scripts.js';
 
 /** Pause before unblocking again when an unblock found the connection not yet blocked. */
 const UNBLOCK_RETRY_MS = 1;
@@ -7,11 +8,12 @@ const UNBLOCK_RETRY_MS = 1;
 /**
  * Waits for a queue's wake-up marker with `BZPOPMIN`, so an idle worker costs Redis nothing. A
  * blocked connection serves one waiter at a time, so concurrent waiters (several workers of one
- * app) each take one from a small pool.
+ * app) each take one from a small pool. A command sent right behind the wait on the same
+ * connection (`then`) runs in Redis the moment the wait ends, without a round trip between.
  */
 export class BlockingWaiter {
-  private readonly idle: Redis[] = [];
-  private readonly busy = new Set<Redis>();
+  private readonly idle: ScriptedRedis[] = [];
+  private readonly busy = new Set<ScriptedRedis>();
   private readonly clientIds = new Map<Redis, number>();
   private closed = false;
 
@@ -21,9 +23,19 @@ export class BlockingWaiter {
     private readonly control: Redis,
   ) {}
 
-  /** Resolves when one of `markers` is set, after `waitMs`, or at once when `signal` aborts. */
-  async wait(markers: string[], waitMs: number, signal: AbortSignal): Promise<void> {
-    if (waitMs <= 0 || signal.aborted) return;
+  /**
+   * Resolves when one of `markers` is set, after `waitMs`, or at once when `signal` aborts; with
+   * `then`, to the answer of the command it sends behind the wait (undefined when it did not wait).
+   * A stop that ends the wait while that command has already run loses its answer: a claim's
+   * messages then come back when their lease expires, as after a crash.
+   */
+  async wait<T>(
+    markers: string[],
+    waitMs: number,
+    signal: AbortSignal,
+    then?: (blocked: ScriptedRedis) => Promise<T>,
+  ): Promise<T | undefined> {
+    if (waitMs <= 0 || signal.aborted) return undefined;
     const blocking = this.idle.pop() ?? this.connect();
     this.busy.add(blocking);
     let reusable = true;
@@ -49,11 +61,18 @@ export class BlockingWaiter {
         );
       };
       timer = setTimeout(unblock, waitMs);
-      await blocking.bzpopmin(...markers, (waitMs + 1_000) / 1_000);
+      const waited = blocking.bzpopmin(...markers, (waitMs + 1_000) / 1_000);
+      const next = then?.(blocking);
+      next?.catch(() => {}); // Awaited below; a failed wait reports the error first.
+      await waited;
+      waiting = false;
+      clearTimeout(timer);
+      return await next;
     } catch (error) {
       reusable = false;
       blocking.disconnect();
       if (!signal.aborted) throw error;
+      return undefined;
     } finally {
       waiting = false;
       clearTimeout(timer);
@@ -68,8 +87,8 @@ export class BlockingWaiter {
     for (const blocking of [...this.idle.splice(0), ...this.busy]) blocking.disconnect();
   }
 
-  private connect(): Redis {
-    const blocking = connectRedis(this.url);
+  private connect(): ScriptedRedis {
+    const blocking = defineScripts(connectRedis(this.url));
     blocking.on('error', () => {});
     // A reconnected connection has a new client id.
     blocking.on('close', () => this.clientIds.delete(blocking));

@@ -156,12 +156,34 @@ export class RedisBroker implements Broker {
     return { deliveries, nextWakeAt: wakeAt >= 0 ? wakeAt : undefined };
   }
 
-  waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void> {
-    return this.waiter.wait(
-      queues.map((queue) => queueKeys(queue).marker),
-      untilMs - this.clock(),
-      signal,
+  /**
+   * Blocks on the queues' wake-up markers. A worker of one queue also sends its next claim on the
+   * blocked connection, right behind the wait: Redis runs it the moment the wait ends, which saves
+   * the round trip from wake-up to claim. It was sent before the wait, so it reads the clock in
+   * Redis (`now` 0) rather than carry a stale one.
+   */
+  async waitForWork(
+    queues: readonly string[],
+    untilMs: number,
+    signal: AbortSignal,
+    then?: ClaimRequest,
+  ): Promise<ClaimResult | undefined> {
+    const markers = queues.map((queue) => queueKeys(queue).marker);
+    const waitMs = untilMs - this.clock();
+    const queue = queues[0]!;
+    if (!then || queues.length > 1 || (then.settle?.length ?? 0) > 0) {
+      await this.waiter.wait(markers, waitMs, signal);
+      return undefined;
+    }
+    this.register(queue);
+    const claimArgs = [...claimKeys(queueKeys(queue)), 0, then.max, then.leaseMs, then.maxDeliveries];
+    const reply = await this.waiter.wait(markers, waitMs, signal, (blocked) =>
+      blocked.turbineClaim(...claimArgs),
     );
+    if (reply === undefined) return undefined;
+    const deliveries: Delivery[] = [];
+    const wakeAt = readClaimReply(queue, reply, deliveries);
+    return { deliveries, nextWakeAt: wakeAt >= 0 ? wakeAt : undefined };
   }
 
   async markStarted(marks: readonly StartMark[], workerId: string): Promise<void> {

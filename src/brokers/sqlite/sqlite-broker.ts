@@ -134,9 +134,10 @@ export class SqliteBroker implements Broker {
     return { deliveries: outcome.rows.map(toDelivery), nextWakeAt: outcome.nextWakeAt };
   }
 
-  waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return this.watcher.wait(queues, untilMs, signal);
+  /** Never claims as the wait ends: a claim here is a local call, not a round trip to save. */
+  async waitForWork(queues: readonly string[], untilMs: number, signal: AbortSignal): Promise<undefined> {
+    if (!this.closed) await this.watcher.wait(queues, untilMs, signal);
+    return undefined;
   }
 
   async markStarted(marks: readonly StartMark[], workerId: string): Promise<void> {

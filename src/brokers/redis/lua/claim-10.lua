@@ -1,7 +1,13 @@
 -- Leases up to `max` messages of one queue to a worker (claim_batch, includes/claim.lua).
 -- KEYS[1..9] the queue's ready, prio, delayed, messages, leases, started, redeliveries, marker, seq
 -- KEYS[10] revoked (global zset)
--- ARGV[1] now  ARGV[2] max  ARGV[3] leaseMs  ARGV[4] maxDeliveries
+-- ARGV[1] now (0: Redis's clock, for a claim sent ahead of time)  ARGV[2] max  ARGV[3] leaseMs
+-- ARGV[4] maxDeliveries
 local k = queue_keys_from(KEYS)
 k.revoked = KEYS[10]
-return claim_batch(k, tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+local now = tonumber(ARGV[1])
+if now == 0 then
+  local time = redis.call('TIME')
+  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+return claim_batch(k, now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))

@@ -1,0 +1,90 @@
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RedisBroker } from '../../src/brokers/redis/redis-broker.js';
+import { queueKeys } from '../../src/brokers/redis/keys.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { message } from '../sqlite/sqlite-test-kit.js';
+
+let redis: RedisServer;
+let client: Redis;
+const brokers: RedisBroker[] = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  client = new Redis(redis.url);
+});
+afterEach(async () => {
+  await Promise.all(brokers.splice(0).map((broker) => broker.close()));
+  await client.flushall();
+});
+afterAll(async () => {
+  client.disconnect();
+  await redis.stop();
+});
+
+function makeBroker(clock?: () => number): RedisBroker {
+  const broker = new RedisBroker(clock ? { url: redis.url, clock } : { url: redis.url });
+  brokers.push(broker);
+  return broker;
+}
+
+const claimFor = (max: number) => ({
+  queues: ['default'],
+  max,
+  workerId: 'w1',
+  leaseMs: 30_000,
+  maxDeliveries: 5,
+});
+
+describe('RedisBroker.waitForWork with a claim behind the wait', () => {
+  it('claims what woke it in the same round trip, leased by the clock of Redis', async () => {
+    const worker = makeBroker();
+    const producer = makeBroker();
+    const never = new AbortController().signal;
+    const waiting = worker.waitForWork(['default'], Date.now() + 10_000, never, claimFor(5));
+    await producer.enqueue([message({ id: 'm1' }), message({ id: 'm2' })]);
+    const claimed = await waiting;
+    expect(claimed?.deliveries.map((delivery) => delivery.id)).toEqual(['m1', 'm2']);
+    const [seconds] = await client.time();
+    const lease = Number(await client.zscore(queueKeys('default').leases, 'm1'));
+    // Leased from Redis's own clock at the moment it ran, not from a time sent before the wait.
+    expect(Math.abs(lease - (Number(seconds) * 1000 + 30_000))).toBeLessThan(2_000);
+    expect(await client.llen(queueKeys('default').ready)).toBe(0);
+  });
+
+  it('claims a delayed message that fell due while it waited, with a worker clock far behind', async () => {
+    const stale = Date.now() - 60_000;
+    const worker = makeBroker(() => stale);
+    const producer = makeBroker();
+    await producer.enqueue([message({ id: 'later' }, Date.now() + 50)]);
+    // Sleep through to the wait's end rather than wake for the marker at once.
+    await client.del(queueKeys('default').marker);
+    const never = new AbortController().signal;
+    // The worker's clock says a minute ago: a claim carrying it would not see the message as due.
+    const claimed = await worker.waitForWork(['default'], stale + 200, never, claimFor(5));
+    expect(claimed?.deliveries.map((delivery) => delivery.id)).toEqual(['later']);
+  });
+
+  it('waits without claiming for several queues, leaving the claim to the caller', async () => {
+    const worker = makeBroker();
+    const producer = makeBroker();
+    const never = new AbortController().signal;
+    const request = { ...claimFor(5), queues: ['default', 'other'] };
+    const waiting = worker.waitForWork(['default', 'other'], Date.now() + 10_000, never, request);
+    await producer.enqueue([message({ id: 'm1' })]);
+    expect(await waiting).toBeUndefined();
+    expect(await client.lrange(queueKeys('default').ready, 0, -1)).toEqual(['m1']);
+  });
+
+  it('returns nothing when stopped while waiting, and the queue keeps its messages', async () => {
+    const worker = makeBroker();
+    const producer = makeBroker();
+    const stop = new AbortController();
+    const waiting = worker.waitForWork(['default'], Date.now() + 10_000, stop.signal, claimFor(5));
+    stop.abort();
+    expect(await waiting).toBeUndefined();
+    await producer.enqueue([message({ id: 'm1' })]);
+    expect(await client.lrange(queueKeys('default').ready, 0, -1)).toEqual(['m1']);
+    expect(await client.zcard(queueKeys('default').leases)).toBe(0);
+  });
+});
