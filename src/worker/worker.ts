@@ -250,7 +250,7 @@ export class Worker {
       });
       state.failures = 0;
       this.settler.landed(carried);
-      await this.accept(claimed, max, state);
+      this.accept(claimed, max, state);
     } catch (error) {
       this.settler.returned(carried);
       this.emit('worker:error', { error: error as Error });
@@ -260,12 +260,14 @@ export class Worker {
     }
   }
 
-  /** Buffers and starts claimed messages; a short claim means the queues are drained. */
-  private async accept(claimed: ClaimResult, max: number, state: ClaimState): Promise<void> {
+  /**
+   * Buffers and starts claimed messages; a short claim means the queues are drained. Synchronous:
+   * the claim's reservation must end in this same turn, before the tasks it starts finish and look
+   * for room to claim again. Messages claimed while stopping go back (the stop drains the settler).
+   */
+  private accept(claimed: ClaimResult, max: number, state: ClaimState): void {
     if (this.stopSignal.signal.aborted) {
-      await Promise.all(
-        claimed.deliveries.map((delivery) => this.settler.add({ kind: 'release', delivery })),
-      );
+      for (const delivery of claimed.deliveries) this.settler.post({ kind: 'release', delivery });
       return;
     }
     this.buffer.push(...claimed.deliveries);
@@ -291,7 +293,7 @@ export class Worker {
       const claimed = await this.broker.waitForWork(queues, state.idleUntil!, this.stopSignal.signal, then);
       state.failures = 0;
       state.idleUntil = undefined;
-      if (claimed) await this.accept(claimed, max, state);
+      if (claimed) this.accept(claimed, max, state);
       return;
     } catch (error) {
       this.emit('worker:error', { error: error as Error });
