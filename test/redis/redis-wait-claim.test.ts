@@ -28,6 +28,15 @@ function makeBroker(clock?: () => number): RedisBroker {
   return broker;
 }
 
+/** Resolves once a client is blocked in Redis (the wait has reached the server). */
+async function waitUntilBlocked(): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!/blocked_clients:[1-9]/.test(await client.info('clients'))) {
+    if (Date.now() > deadline) throw new Error('no client blocked within 5 s');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 const claimFor = (max: number) => ({
   queues: ['default'],
   max,
@@ -76,15 +85,36 @@ describe('RedisBroker.waitForWork with a claim behind the wait', () => {
     expect(await client.lrange(queueKeys('default').ready, 0, -1)).toEqual(['m1']);
   });
 
-  it('returns nothing when stopped while waiting, and the queue keeps its messages', async () => {
+  it('claims nothing when stopped while waiting on empty queues, and the queue keeps later messages', async () => {
     const worker = makeBroker();
     const producer = makeBroker();
     const stop = new AbortController();
     const waiting = worker.waitForWork(['default'], Date.now() + 10_000, stop.signal, claimFor(5));
     stop.abort();
-    expect(await waiting).toBeUndefined();
+    expect((await waiting)?.deliveries ?? []).toEqual([]);
     await producer.enqueue([message({ id: 'm1' })]);
     expect(await client.lrange(queueKeys('default').ready, 0, -1)).toEqual(['m1']);
     expect(await client.zcard(queueKeys('default').leases)).toBe(0);
+  });
+
+  it('hands over what its claim took when stopped just as a message woke it', async () => {
+    const worker = makeBroker();
+    const producer = makeBroker();
+    await producer.enqueue([message({ id: 'm1' })]);
+    await client.del(queueKeys('default').marker); // m1 waits unannounced
+    const stop = new AbortController();
+    const waiting = worker.waitForWork(['default'], Date.now() + 10_000, stop.signal, claimFor(5));
+    await waitUntilBlocked();
+    // Wake the wait, then hold this thread so that Redis runs the claim behind it before the
+    // stop, while its answer is still unread: the stop must not cut that answer off (the claimed
+    // message would sit leased to nobody until its lease expired). The spin is not a timing
+    // assertion: were Redis slower, the claim would run after the stop's unblock instead.
+    void client.zadd(queueKeys('default').marker, 0, 'w');
+    const until = Date.now() + 50;
+    while (Date.now() < until) {
+      // Redis works meanwhile.
+    }
+    stop.abort();
+    expect((await waiting)?.deliveries.map((delivery) => delivery.id)).toEqual(['m1']);
   });
 });

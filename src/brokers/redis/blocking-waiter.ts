@@ -26,8 +26,9 @@ export class BlockingWaiter {
   /**
    * Resolves when one of `markers` is set, after `waitMs`, or at once when `signal` aborts; with
    * `then`, to the answer of the command it sends behind the wait (undefined when it did not wait).
-   * A stop that ends the wait while that command has already run loses its answer: a claim's
-   * messages then come back when their lease expires, as after a crash.
+   * A stop cuts the connection with `end()`, a half-close: a command that already ran still
+   * answers (a claim's messages reach the caller, who gives them back); one that had not run
+   * never will, as Redis drops the client with its unread commands.
    */
   async wait<T>(
     markers: string[],
