@@ -293,17 +293,18 @@ export class Worker {
       const claimed = await this.broker.waitForWork(queues, state.idleUntil!, this.stopSignal.signal, then);
       state.failures = 0;
       state.idleUntil = undefined;
+      // The reservation ends in this turn, before the tasks accepted below can finish and top up.
+      if (then) state.reserved -= max;
       if (claimed) this.accept(claimed, max, state);
-      return;
     } catch (error) {
+      if (then) state.reserved -= max;
       this.emit('worker:error', { error: error as Error });
       const pause = ERROR_BACKOFF_MS[Math.min(state.failures++, ERROR_BACKOFF_MS.length - 1)]!;
       await abortableSleep(pause, this.stopSignal.signal);
+      state.idleUntil = undefined;
     } finally {
       this.waitingForWork = false;
-      if (then) state.reserved -= max;
     }
-    state.idleUntil = undefined;
   }
 
   /** Starts buffered deliveries while slots are free. */
