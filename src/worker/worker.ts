@@ -351,20 +351,14 @@ export class Worker {
     this.wakeLoop();
   }
 
-  /** Emits a stored verdict's events; a listener that throws is reported, never breaks the worker. */
+  /** Emits a stored verdict's events. */
   private announce(verdict: Verdict): void {
     try {
       verdict.announce?.();
-      if (verdict.event && this.emitter.listenerCount(verdict.event.name) > 0) {
-        this.emitter.emit(verdict.event.name, verdict.event.payload());
-      }
     } catch (error) {
-      try {
-        this.emit('worker:error', { error: error as Error });
-      } catch {
-        // The error listener threw too: nothing is left to report to.
-      }
+      this.emit('worker:error', { error: error as Error });
     }
+    if (verdict.event) this.emit(verdict.event.name, verdict.event.payload());
   }
 
   private revokeLocal(id: string): void {
@@ -393,7 +387,16 @@ export class Worker {
     wake?.();
   }
 
+  /**
+   * Emits a local event. A listener that throws is reported as `worker:error` and never breaks
+   * the worker; one that throws on `worker:error` itself leaves nothing to report to.
+   */
   private emit<E extends keyof WorkerEvents>(name: E, payload: WorkerEvents[E]): void {
-    if (this.emitter.listenerCount(name) > 0) this.emitter.emit(name, payload);
+    if (this.emitter.listenerCount(name) === 0) return;
+    try {
+      this.emitter.emit(name, payload);
+    } catch (error) {
+      if (name !== 'worker:error') this.emit('worker:error', { error: error as Error });
+    }
   }
 }

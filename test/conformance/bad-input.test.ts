@@ -34,6 +34,27 @@ describe.each(brokerTargets)('bad input on $name', (target) => {
     expect(await (await fine.delay()).get({ timeout: '10s' })).toBe('fine');
   });
 
+  it('reports an event listener that throws as worker:error and keeps serving', async () => {
+    const app = makeApp();
+    const queue = uniqueQueue();
+    const echo = app.task('echo', { queue }, async (text: string) => text);
+    const worker = app.worker({ queues: [queue] });
+    const reported: string[] = [];
+    worker.on('task:succeeded', () => {
+      throw new Error('listener bug');
+    });
+    worker.on('worker:error', ({ error }) => {
+      reported.push(error.message);
+      throw new Error('and the error listener too');
+    });
+    await worker.start();
+    expect(await (await echo.delay('one')).get({ timeout: '10s' })).toBe('one');
+    expect(await (await echo.delay('two')).get({ timeout: '10s' })).toBe('two');
+    await waitFor(async () => reported.length >= 2, 'both listener errors reported');
+    expect(reported.slice(0, 2)).toEqual(['listener bug', 'listener bug']);
+    expect(worker.isHealthy()).toBe(true);
+  });
+
   it('sends garbage written straight into the queue to the DLQ and keeps serving', async () => {
     const app = makeApp();
     const queue = uniqueQueue();
