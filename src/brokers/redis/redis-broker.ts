@@ -359,10 +359,23 @@ export class RedisBroker implements Broker {
  */
 function readClaimReply(queue: string, reply: unknown, deliveries: Delivery[]): number {
   const flat = reply as (string | number)[];
-  for (let j = 1; j < flat.length; j += 4) {
-    deliveries.push(
-      toDelivery(queue, String(flat[j]), String(flat[j + 1]), Number(flat[j + 2]), Number(flat[j + 3])),
+  const count = Number(flat[1]);
+  const first = deliveries.length;
+  for (let j = 2; j < 2 + 2 * count; j += 2) {
+    deliveries.push(toDelivery(queue, String(flat[j]), String(flat[j + 1]), 1, 0));
+  }
+  // Redelivered or flagged messages follow as (position, deliveries, flags).
+  for (let k = 2 + 2 * count; k < flat.length; k += 3) {
+    const position = Number(flat[k]);
+    const j = 2 * position;
+    const delivery = toDelivery(
+      queue,
+      String(flat[j]),
+      String(flat[j + 1]),
+      Number(flat[k + 1]),
+      Number(flat[k + 2]),
     );
+    deliveries[first + position - 1] = delivery;
   }
   return Number(flat[0]);
 }

@@ -1,8 +1,10 @@
 -- Claims: leases up to `max` messages of one queue to a worker. First promotes due delayed
 -- messages, then takes back messages whose lease expired (their worker is gone), then pops ready
 -- ones, highest priority first. `k` holds the queue's keys (see queue_keys in common.lua).
--- Returns { nextWakeAt (-1 = none), then per message 4 fields: id, envelope ('' when missing),
---   deliveries (this one included), flags (1 = envelope missing, 2 = revoked, 4 = poisoned) }.
+-- Returns { nextWakeAt (-1 = none), n, then per message its id and envelope ('' when missing),
+--   then only for the exceptions — messages delivered before, or flagged — a triple: position
+--   (1-based), deliveries (this one included), flags (1 = envelope missing, 2 = revoked,
+--   4 = poisoned) }. Most messages are first deliveries with no flag: they cost two fields.
 -- Wakes another worker through the marker when ready messages remain.
 local function claim_batch(k, now, max, leaseMs, maxDeliveries)
   -- Promote due delayed messages (countdown, eta, retry backoff) to ready.
@@ -46,7 +48,7 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
     end
   end
 
-  local out = { -1 }
+  local out = { -1, #claimed }
   if #claimed > 0 then
     local deadline = now + leaseMs
     local leaseArgs = {}
@@ -71,6 +73,7 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
       revoked = redis.call('ZMSCORE', k.revoked, unpack(claimed))
     end
 
+    local exceptions = {}
     for i, id in ipairs(claimed) do
       local expiredCount = counts[i] or 0
       local flags = 0
@@ -79,9 +82,13 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
       if expiredCount >= maxDeliveries then flags = flags + 4 end
       out[#out + 1] = id
       out[#out + 1] = payloads[i] or ''
-      out[#out + 1] = expiredCount + 1
-      out[#out + 1] = flags
+      if expiredCount > 0 or flags > 0 then
+        exceptions[#exceptions + 1] = i
+        exceptions[#exceptions + 1] = expiredCount + 1
+        exceptions[#exceptions + 1] = flags
+      end
     end
+    for _, value in ipairs(exceptions) do out[#out + 1] = value end
 
     if #claimed == max and (redis.call('LLEN', k.ready) > 0 or redis.call('ZCARD', k.prio) > 0) then
       wake(k.marker, 0)
