@@ -222,7 +222,7 @@ export class Worker {
     if (state.idleUntil !== undefined || state.pauseMs > 0) return;
     if (this.claims.size >= MAX_CLAIMS_IN_FLIGHT) return;
     const window = this.options.concurrency + this.options.prefetch;
-    const capacity = window - this.running.size - this.buffer.length - state.reserved;
+    const capacity = this.freeWindow();
     const nothingAhead = this.buffer.length + state.reserved === 0;
     if (capacity <= 0 || (!nothingAhead && capacity * MAX_CLAIMS_IN_FLIGHT < window)) return;
     const claim = this.claimInto(capacity, state).finally(() => {
@@ -230,6 +230,12 @@ export class Worker {
       this.wakeLoop();
     });
     this.claims.add(claim);
+  }
+
+  /** Room for more messages: slots + prefetch, less what runs, waits in the buffer or is being claimed. */
+  private freeWindow(): number {
+    const { concurrency, prefetch } = this.options;
+    return concurrency + prefetch - this.running.size - this.buffer.length - this.claimState.reserved;
   }
 
   /** One claim of up to `max` messages into the buffer. */
@@ -285,8 +291,8 @@ export class Worker {
   private async idle(state: ClaimState): Promise<void> {
     this.waitingForWork = true;
     this.settler.flush();
-    const { queues, leaseMs, maxDeliveries, concurrency, prefetch } = this.options;
-    const max = concurrency + prefetch - this.running.size - this.buffer.length - state.reserved;
+    const { queues, leaseMs, maxDeliveries } = this.options;
+    const max = this.freeWindow();
     const then = max > 0 ? { queues, max, workerId: this.id, leaseMs, maxDeliveries } : undefined;
     if (then) state.reserved += max;
     try {

@@ -1,38 +1,15 @@
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisBroker } from '../../src/brokers/redis/redis-broker.js';
+import { describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_PREFIX, QUEUES_KEY, queueKeys } from '../../src/brokers/redis/keys.js';
 import { decodeEnvelope } from '../../src/protocol/codec.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedisBrokers } from '../helpers/redis-brokers.js';
 import { envelope, manualClock, message } from '../sqlite/sqlite-test-kit.js';
 
-let redis: RedisServer;
-let client: Redis;
-const brokers: RedisBroker[] = [];
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  client = new Redis(redis.url);
-});
-afterEach(async () => {
-  await Promise.all(brokers.splice(0).map((broker) => broker.close()));
-  await client.flushall();
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
-});
-
-function makeBroker(clock?: () => number): RedisBroker {
-  const broker = new RedisBroker(clock ? { url: redis.url, clock } : { url: redis.url });
-  brokers.push(broker);
-  return broker;
-}
+const { client, makeBroker } = useRedisBrokers();
 
 /** Ready ids of a queue in the order workers get them: priorities first, then the plain list. */
 async function readyIds(queue = 'default'): Promise<string[]> {
   const keys = queueKeys(queue);
-  return [...(await client.zrange(keys.prio, 0, -1)), ...(await client.lrange(keys.ready, 0, -1))];
+  return [...(await client().zrange(keys.prio, 0, -1)), ...(await client().lrange(keys.ready, 0, -1))];
 }
 
 describe('RedisBroker.enqueue', () => {
@@ -49,9 +26,9 @@ describe('RedisBroker.enqueue', () => {
     expect(await broker.enqueue(sent)).toEqual(sent.map((m) => ({ id: m.envelope.id, duplicate: false })));
     expect(await readyIds()).toEqual(['top', 'high-1', 'high-2', 'mid-1', 'low-1', 'low-2']);
     const keys = queueKeys('default');
-    expect(decodeEnvelope((await client.hget(keys.messages, 'mid-1'))!)).toEqual(sent[2]!.envelope);
-    expect(await client.zrange(keys.marker, 0, -1, 'WITHSCORES')).toEqual(['w', '0']);
-    expect(await client.smembers(QUEUES_KEY)).toEqual(['default']);
+    expect(decodeEnvelope((await client().hget(keys.messages, 'mid-1'))!)).toEqual(sent[2]!.envelope);
+    expect(await client().zrange(keys.marker, 0, -1, 'WITHSCORES')).toEqual(['w', '0']);
+    expect(await client().smembers(QUEUES_KEY)).toEqual(['default']);
   });
 
   it('keeps delayed messages apart until due, waking only for the earliest due time', async () => {
@@ -63,19 +40,19 @@ describe('RedisBroker.enqueue', () => {
       message({ id: 'soon' }, now + 1_000),
     ]);
     const keys = queueKeys('default');
-    expect(await client.zrange(keys.delayed, 0, -1, 'WITHSCORES')).toEqual([
+    expect(await client().zrange(keys.delayed, 0, -1, 'WITHSCORES')).toEqual([
       'soon',
       String(now + 1_000),
       'later',
       String(now + 2_000),
     ]);
-    expect(await client.zscore(keys.marker, 'w')).toBe(String(now + 1_000));
+    expect(await client().zscore(keys.marker, 'w')).toBe(String(now + 1_000));
     expect(await readyIds()).toEqual([]);
 
     // Due now or in the past: ready at once, and the marker says so.
     await broker.enqueue([message({ id: 'past' }, now - 1), message({ id: 'due', priority: 3 }, now)]);
     expect(await readyIds()).toEqual(['due', 'past']);
-    expect(await client.zscore(keys.marker, 'w')).toBe('0');
+    expect(await client().zscore(keys.marker, 'w')).toBe('0');
   });
 
   it('honours idempotency keys within one call and across calls, for the task result lifetime', async () => {
@@ -98,7 +75,7 @@ describe('RedisBroker.enqueue', () => {
       { id: 'first', duplicate: true },
     ]);
     expect(await readyIds()).toEqual(['first', 'third', 'fourth']);
-    const ttl = await client.pttl(`${IDEMPOTENCY_PREFIX}order-1`);
+    const ttl = await client().pttl(`${IDEMPOTENCY_PREFIX}order-1`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(10_000);
   });
@@ -119,7 +96,7 @@ describe('RedisBroker.enqueue', () => {
       { id: 'other', duplicate: true },
     ]);
     expect(await readyIds()).toEqual(['same', 'other']);
-    expect(decodeEnvelope((await client.hget(queueKeys('default').messages, 'same'))!)).toEqual(original);
+    expect(decodeEnvelope((await client().hget(queueKeys('default').messages, 'same'))!)).toEqual(original);
   });
 
   it('sends the messages of several queues in one call, answering in the order given', async () => {
@@ -133,7 +110,7 @@ describe('RedisBroker.enqueue', () => {
     expect(outcomes).toEqual(['a1', 'b1', 'a2', 'a1'].map((id) => ({ id, duplicate: false })));
     expect(await readyIds('a')).toEqual(['a1', 'a2']);
     expect(await readyIds('b')).toEqual(['b1', 'a1']);
-    expect((await client.smembers(QUEUES_KEY)).sort()).toEqual(['a', 'b']);
+    expect((await client().smembers(QUEUES_KEY)).sort()).toEqual(['a', 'b']);
   });
 
   it('enqueues a list larger than one script call, reporting duplicates at their own positions', async () => {
@@ -144,6 +121,6 @@ describe('RedisBroker.enqueue', () => {
     expect(outcomes.filter((o) => o.duplicate)).toEqual([{ id: 'bulk-7000', duplicate: true }]);
     expect(outcomes.findIndex((o) => o.duplicate)).toBe(7_000);
     expect(outcomes.map((o) => o.id)).toEqual(many.map((m) => m.envelope.id));
-    expect(await client.llen(queueKeys('default').ready)).toBe(12_000);
+    expect(await client().llen(queueKeys('default').ready)).toBe(12_000);
   });
 });

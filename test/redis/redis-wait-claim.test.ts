@@ -1,37 +1,14 @@
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisBroker } from '../../src/brokers/redis/redis-broker.js';
+import { describe, expect, it } from 'vitest';
 import { queueKeys } from '../../src/brokers/redis/keys.js';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { useRedisBrokers } from '../helpers/redis-brokers.js';
 import { message } from '../sqlite/sqlite-test-kit.js';
 
-let redis: RedisServer;
-let client: Redis;
-const brokers: RedisBroker[] = [];
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  client = new Redis(redis.url);
-});
-afterEach(async () => {
-  await Promise.all(brokers.splice(0).map((broker) => broker.close()));
-  await client.flushall();
-});
-afterAll(async () => {
-  client.disconnect();
-  await redis.stop();
-});
-
-function makeBroker(clock?: () => number): RedisBroker {
-  const broker = new RedisBroker(clock ? { url: redis.url, clock } : { url: redis.url });
-  brokers.push(broker);
-  return broker;
-}
+const { client, makeBroker } = useRedisBrokers();
 
 /** Resolves once a client is blocked in Redis (the wait has reached the server). */
 async function waitUntilBlocked(): Promise<void> {
   const deadline = Date.now() + 5_000;
-  while (!/blocked_clients:[1-9]/.test(await client.info('clients'))) {
+  while (!/blocked_clients:[1-9]/.test(await client().info('clients'))) {
     if (Date.now() > deadline) throw new Error('no client blocked within 5 s');
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -54,11 +31,11 @@ describe('RedisBroker.waitForWork with a claim behind the wait', () => {
     await producer.enqueue([message({ id: 'm1' }), message({ id: 'm2' })]);
     const claimed = await waiting;
     expect(claimed?.deliveries.map((delivery) => delivery.id)).toEqual(['m1', 'm2']);
-    const [seconds] = await client.time();
-    const lease = Number(await client.zscore(queueKeys('default').leases, 'm1'));
+    const [seconds] = await client().time();
+    const lease = Number(await client().zscore(queueKeys('default').leases, 'm1'));
     // Leased from Redis's own clock at the moment it ran, not from a time sent before the wait.
     expect(Math.abs(lease - (Number(seconds) * 1000 + 30_000))).toBeLessThan(2_000);
-    expect(await client.llen(queueKeys('default').ready)).toBe(0);
+    expect(await client().llen(queueKeys('default').ready)).toBe(0);
   });
 
   it('claims a delayed message that fell due while it waited, with a worker clock far behind', async () => {
@@ -67,7 +44,7 @@ describe('RedisBroker.waitForWork with a claim behind the wait', () => {
     const producer = makeBroker();
     await producer.enqueue([message({ id: 'later' }, Date.now() + 50)]);
     // Sleep through to the wait's end rather than wake for the marker at once.
-    await client.del(queueKeys('default').marker);
+    await client().del(queueKeys('default').marker);
     const never = new AbortController().signal;
     // The worker's clock says a minute ago: a claim carrying it would not see the message as due.
     const claimed = await worker.waitForWork(['default'], stale + 200, never, claimFor(5));
@@ -82,7 +59,7 @@ describe('RedisBroker.waitForWork with a claim behind the wait', () => {
     const waiting = worker.waitForWork(['default', 'other'], Date.now() + 10_000, never, request);
     await producer.enqueue([message({ id: 'm1' })]);
     expect(await waiting).toBeUndefined();
-    expect(await client.lrange(queueKeys('default').ready, 0, -1)).toEqual(['m1']);
+    expect(await client().lrange(queueKeys('default').ready, 0, -1)).toEqual(['m1']);
   });
 
   it('claims nothing when stopped while waiting on empty queues, and the queue keeps later messages', async () => {
@@ -93,15 +70,15 @@ describe('RedisBroker.waitForWork with a claim behind the wait', () => {
     stop.abort();
     expect((await waiting)?.deliveries ?? []).toEqual([]);
     await producer.enqueue([message({ id: 'm1' })]);
-    expect(await client.lrange(queueKeys('default').ready, 0, -1)).toEqual(['m1']);
-    expect(await client.zcard(queueKeys('default').leases)).toBe(0);
+    expect(await client().lrange(queueKeys('default').ready, 0, -1)).toEqual(['m1']);
+    expect(await client().zcard(queueKeys('default').leases)).toBe(0);
   });
 
   it('hands over what its claim took when stopped just as a message woke it', async () => {
     const worker = makeBroker();
     const producer = makeBroker();
     await producer.enqueue([message({ id: 'm1' })]);
-    await client.del(queueKeys('default').marker); // m1 waits unannounced
+    await client().del(queueKeys('default').marker); // m1 waits unannounced
     const stop = new AbortController();
     const waiting = worker.waitForWork(['default'], Date.now() + 10_000, stop.signal, claimFor(5));
     await waitUntilBlocked();
@@ -109,7 +86,7 @@ describe('RedisBroker.waitForWork with a claim behind the wait', () => {
     // stop, while its answer is still unread: the stop must not cut that answer off (the claimed
     // message would sit leased to nobody until its lease expired). The spin is not a timing
     // assertion: were Redis slower, the claim would run after the stop's unblock instead.
-    void client.zadd(queueKeys('default').marker, 0, 'w');
+    void client().zadd(queueKeys('default').marker, 0, 'w');
     const until = Date.now() + 50;
     while (Date.now() < until) {
       // Redis works meanwhile.

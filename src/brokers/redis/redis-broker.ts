@@ -151,9 +151,7 @@ export class RedisBroker implements Broker {
       KEY_PREFIX,
       ...tail,
     );
-    const deliveries: Delivery[] = [];
-    const wakeAt = readClaimReply(queue, reply, deliveries);
-    return { deliveries, nextWakeAt: wakeAt >= 0 ? wakeAt : undefined };
+    return claimResult(queue, reply);
   }
 
   /**
@@ -180,10 +178,7 @@ export class RedisBroker implements Broker {
     const reply = await this.waiter.wait(markers, waitMs, signal, (blocked) =>
       blocked.turbineClaim(...claimArgs),
     );
-    if (reply === undefined) return undefined;
-    const deliveries: Delivery[] = [];
-    const wakeAt = readClaimReply(queue, reply, deliveries);
-    return { deliveries, nextWakeAt: wakeAt >= 0 ? wakeAt : undefined };
+    return reply === undefined ? undefined : claimResult(queue, reply);
   }
 
   async markStarted(marks: readonly StartMark[], workerId: string): Promise<void> {
@@ -351,6 +346,13 @@ export class RedisBroker implements Broker {
     this.registeredQueues.add(queue);
     this.redis.sadd(QUEUES_KEY, queue).catch(() => this.registeredQueues.delete(queue));
   }
+}
+
+/** The claim result of one queue's claim reply. */
+function claimResult(queue: string, reply: unknown): ClaimResult {
+  const deliveries: Delivery[] = [];
+  const wakeAt = readClaimReply(queue, reply, deliveries);
+  return { deliveries, nextWakeAt: wakeAt >= 0 ? wakeAt : undefined };
 }
 
 /**
