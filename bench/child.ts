@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   // An orphan would keep consuming from the next run's queue: leave with the parent.
   process.on('disconnect', () => process.exit(1));
   try {
-    // The harness's own footprint (Node, tsx, this file), before any queue library is loaded.
+    // The harness's own footprint (Node and this file), before any queue library is loaded.
     const measure = spec.role === 'worker' && spec.memorySettleMs !== undefined;
     const baseline = measure ? await sampleMemory(0) : undefined;
     const system = await (await loadSystem(spec.system))(spec.redis, spec.role);

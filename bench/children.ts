@@ -1,9 +1,8 @@
 /** The orchestrator's side of a forked benchmark process (bench/child.ts). */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { CHILD_BUNDLE } from './child-bundle.js';
 import type { ChildMessage, ChildSpec, ParentMessage } from './protocol.js';
 
-const CHILD_ENTRY = fileURLToPath(new URL('./child.ts', import.meta.url));
 /** Every live child, so an interrupted run can kill them instead of leaving workers behind. */
 const live = new Set<ChildProcess>();
 
@@ -25,9 +24,10 @@ export class Child {
     readonly spec: ChildSpec,
     private readonly label: string,
   ) {
-    this.proc = fork(CHILD_ENTRY, [JSON.stringify(spec)], {
-      // --expose-gc lets memory samples collect garbage first; tsx runs the TypeScript as-is.
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+    // bench/child.ts compiled by bundleChild() (main.ts, at start): bare Node, no loader.
+    this.proc = fork(CHILD_BUNDLE, [JSON.stringify(spec)], {
+      // --expose-gc lets memory samples collect garbage first.
+      execArgv: ['--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     live.add(this.proc);

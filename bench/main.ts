@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { aggregate } from './aggregate.js';
+import { bundleChild } from './child-bundle.js';
 import { killAllChildren } from './children.js';
 import { formatNumber } from './format.js';
 import { describeMachine, machineInfo } from './machine.js';
@@ -99,6 +100,7 @@ async function main(flags: Flags): Promise<number> {
   if (unknown.length > 0)
     throw new Error(`unknown system ${unknown.join(', ')}; known: ${SYSTEM_NAMES.join(', ')}`);
 
+  await bundleChild();
   const started = Date.now();
   const runId = new Date(started)
     .toISOString()

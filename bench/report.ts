@@ -27,8 +27,8 @@ export interface ReportInput {
 
 const METHOD = `## How it was measured
 
-- Every measured side runs in its own fresh process (\`node --import tsx bench/child.ts\`): one
-  system at a time, against one private \`redis-server\` started for the run, flushed
+- Every measured side runs in its own fresh process on bare Node (\`bench/child.ts\`, compiled
+  to one JavaScript file at the start of the run, with no loader hooks): one system at a time, against one private \`redis-server\` started for the run, flushed
   (\`FLUSHALL\`) before every run. Systems alternate within each case, and their order rotates
   with each repetition. Tasks are no-ops, so the numbers show the queue machinery only.
 - Configuration, as each system's users run it: **BullMQ** with its defaults, so completed and
@@ -55,7 +55,7 @@ const METHOD = `## How it was measured
   harness's own \`INFO\`/\`CONFIG\`/\`FLUSHALL\`; CPU is \`used_cpu_sys + used_cpu_user\`.
 - *memory*: worker RSS after start-up, and after N tasks went through it; each sample after a
   settle pause and a forced GC. "Harness only" is the same process before it loads the queue
-  library (Node + tsx + harness), included in every RSS figure. Every library is loaded as
+  library (Node + harness), included in every RSS figure. Every library is loaded as
   published JavaScript: Turbine from its compiled \`dist/\`, the peers from \`node_modules\`.
 - Cells show the median over repetitions with (min–max); ratios are Turbine's median over the
   peer's. ↑ higher is better, ↓ lower is better. Timings are reported, never asserted.

@@ -3,14 +3,16 @@ import type { BenchSystem, CreateSystem, WorkerHooks } from './types.js';
 
 // Measured as users run it: the compiled package in dist/ (`npm run bench` builds it first), not
 // the TypeScript sources through a loader. Types still come from src/.
+// Loaded inside createSystem: bench/child-bundle.ts bundles this adapter, and a bundled module
+// cannot hold a top-level await.
 const distEntry = '../../dist/index.js';
-const { Turbine } = (await import(distEntry)) as typeof TurbineApi;
 
 /**
  * Turbine as SPEC §2 describes it, with its defaults: `prefetch` 20 (messages held beyond the
  * running ones) and `storeResult: true`, stated so the parity with BullMQ (jobs kept) is visible.
  */
 export const createSystem: CreateSystem = async (redis) => {
+  const { Turbine } = (await import(distEntry)) as typeof TurbineApi;
   const app = new Turbine({ broker: redis.url });
   // Task bodies are registered in every process (producers need the handles, workers the bodies);
   // only a worker process sets the hooks.
