@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { queueKeys } from '../../src/brokers/redis/keys.js';
 import { useRedisBrokers } from '../helpers/redis-brokers.js';
@@ -93,5 +94,28 @@ describe('RedisBroker.waitForWork with a claim behind the wait', () => {
     }
     stop.abort();
     expect((await waiting)?.deliveries.map((delivery) => delivery.id)).toEqual(['m1']);
+  });
+
+  it('reuses one connection and one abort listener across waits, and a stop still ends a wait', async () => {
+    const worker = makeBroker();
+    const producer = makeBroker();
+    const stop = new AbortController();
+    const idsOfWaiters = async (): Promise<string[]> =>
+      ((await client().client('LIST')) as string).split('\n').filter((line) => / cmd=bzpopmin /.test(line));
+    const seen = new Set<string>();
+    for (const id of ['m1', 'm2', 'm3']) {
+      const waiting = worker.waitForWork(['default'], Date.now() + 10_000, stop.signal, claimFor(5));
+      await waitUntilBlocked();
+      for (const line of await idsOfWaiters()) seen.add(/id=(\d+)/.exec(line)![1]!);
+      await producer.enqueue([message({ id })]);
+      expect((await waiting)?.deliveries.map((delivery) => delivery.id)).toEqual([id]);
+    }
+    expect(seen.size).toBe(1);
+    // One listener for the signal's whole life, not one added and removed per wait.
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
+    const waiting = worker.waitForWork(['default'], Date.now() + 10_000, stop.signal, claimFor(5));
+    await waitUntilBlocked();
+    stop.abort();
+    expect((await waiting)?.deliveries ?? []).toEqual([]);
   });
 });

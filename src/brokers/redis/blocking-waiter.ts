@@ -13,7 +13,13 @@ const UNBLOCK_RETRY_MS = 1;
  */
 export class BlockingWaiter {
   private readonly idle: ScriptedRedis[] = [];
-  private readonly busy = new Set<ScriptedRedis>();
+  /**
+   * Every open connection, idle or waiting. An array, not a Set: a Set that grows and shrinks on
+   * every wait allocates a new hash table each time, and V8 chains a discarded table to its
+   * successor, so one promoted table kept the garbage of every wait after it (heap sampling).
+   */
+  private readonly connections: ScriptedRedis[] = [];
+  private readonly waitingUnder = new WeakMap<AbortSignal, ScriptedRedis[]>();
   private readonly clientIds = new Map<Redis, number>();
   private closed = false;
 
@@ -38,13 +44,9 @@ export class BlockingWaiter {
   ): Promise<T | undefined> {
     if (waitMs <= 0 || signal.aborted) return undefined;
     const blocking = this.idle.pop() ?? this.connect();
-    this.busy.add(blocking);
-    let reusable = true;
-    const onAbort = (): void => {
-      reusable = false;
-      blocking.disconnect();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    const cutOnAbort = this.watch(signal);
+    cutOnAbort.push(blocking);
+    let failed = false;
     let timer: NodeJS.Timeout | undefined;
     let waiting = true;
     try {
@@ -74,22 +76,44 @@ export class BlockingWaiter {
       clearTimeout(timer);
       return await next;
     } catch (error) {
-      reusable = false;
+      failed = true;
       blocking.disconnect();
       if (!signal.aborted) throw error;
       return undefined;
     } finally {
       waiting = false;
       clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      this.busy.delete(blocking);
+      const at = cutOnAbort.indexOf(blocking);
+      if (at >= 0) cutOnAbort.splice(at, 1);
+      // An abort cut the connection (see watch).
+      const reusable = !failed && !signal.aborted;
       if (reusable && !this.closed) this.idle.push(blocking);
+      else if (!reusable) this.connections.splice(this.connections.indexOf(blocking), 1);
     }
+  }
+
+  /**
+   * The connections waiting under `signal`, which are cut when it aborts. One listener per signal
+   * for its whole life: adding and removing one per wait churned the signal's listener map, with
+   * the same promotion chain as `connections` would have.
+   */
+  private watch(signal: AbortSignal): ScriptedRedis[] {
+    let waiting = this.waitingUnder.get(signal);
+    if (!waiting) {
+      const cut: ScriptedRedis[] = [];
+      signal.addEventListener('abort', () => {
+        for (const blocking of cut.splice(0)) blocking.disconnect();
+      });
+      this.waitingUnder.set(signal, cut);
+      waiting = cut;
+    }
+    return waiting;
   }
 
   close(): void {
     this.closed = true;
-    for (const blocking of [...this.idle.splice(0), ...this.busy]) blocking.disconnect();
+    this.idle.length = 0;
+    for (const blocking of this.connections.splice(0)) blocking.disconnect();
   }
 
   private connect(): ScriptedRedis {
@@ -97,6 +121,7 @@ export class BlockingWaiter {
     blocking.on('error', () => {});
     // A reconnected connection has a new client id.
     blocking.on('close', () => this.clientIds.delete(blocking));
+    this.connections.push(blocking);
     return blocking;
   }
 
