@@ -1,11 +1,25 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IORedis from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+
+/**
+ * ioredis is loaded on first use, so an app on the embedded SQLite broker never pays its memory
+ * (~16 MB RSS). It is a CommonJS package, so a synchronous require keeps `new Turbine()`
+ * synchronous.
+ */
+let RedisClient: typeof Redis | undefined;
+function loadClient(): typeof Redis {
+  RedisClient ??= (createRequire(import.meta.url)('ioredis') as typeof IORedis).Redis;
+  return RedisClient;
+}
 
 /**
  * Opens an ioredis client for a `redis://` or `rediss://` URL. Clients reconnect on their own
  * with a capped backoff; `lazyConnect` lets construction stay synchronous.
  */
 export function connectRedis(url: string, overrides: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  const Client = loadClient();
+  return new Client(url, {
     lazyConnect: false,
     disconnectTimeout: 200,
     enableAutoPipelining: false,
