@@ -28,8 +28,8 @@ export interface ReportInput {
 const METHOD = `## How it was measured
 
 - Every measured side runs in its own fresh process on bare Node (\`bench/child.ts\`, compiled
-  to one JavaScript file at the start of the run, with no loader hooks): one system at a time, against one private \`redis-server\` started for the run, flushed
-  (\`FLUSHALL\`) before every run. Systems alternate within each case, and their order rotates
+  to JavaScript at the start of the run, no loader hooks): one system at a time, against one
+  private \`redis-server\` started for the run, flushed (\`FLUSHALL\`) before every run. Systems alternate within each case, and their order rotates
   with each repetition. Tasks are no-ops, so the numbers show the queue machinery only.
 - Configuration, as each system's users run it: **BullMQ** with its defaults, so completed and
   failed jobs are kept (no \`removeOnComplete\` / \`removeOnFail\`); **bee-queue** with

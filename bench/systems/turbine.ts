@@ -2,9 +2,8 @@ import type * as TurbineApi from '../../src/index.js';
 import type { BenchSystem, CreateSystem, WorkerHooks } from './types.js';
 
 // Measured as users run it: the compiled package in dist/ (`npm run bench` builds it first), not
-// the TypeScript sources through a loader. Types still come from src/.
-// Loaded inside createSystem: bench/child-bundle.ts bundles this adapter, and a bundled module
-// cannot hold a top-level await.
+// the TypeScript sources through a loader; types still come from src/. It is imported inside
+// createSystem, as a chunk bundled by bench/child-bundle.ts cannot hold a top-level await.
 const distEntry = '../../dist/index.js';
 
 /**

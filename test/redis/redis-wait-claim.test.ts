@@ -100,13 +100,13 @@ describe('RedisBroker.waitForWork with a claim behind the wait', () => {
     const worker = makeBroker();
     const producer = makeBroker();
     const stop = new AbortController();
-    const idsOfWaiters = async (): Promise<string[]> =>
+    const blockedClients = async (): Promise<string[]> =>
       ((await client().client('LIST')) as string).split('\n').filter((line) => / cmd=bzpopmin /.test(line));
     const seen = new Set<string>();
     for (const id of ['m1', 'm2', 'm3']) {
       const waiting = worker.waitForWork(['default'], Date.now() + 10_000, stop.signal, claimFor(5));
       await waitUntilBlocked();
-      for (const line of await idsOfWaiters()) seen.add(/id=(\d+)/.exec(line)![1]!);
+      for (const line of await blockedClients()) seen.add(/id=(\d+)/.exec(line)![1]!);
       await producer.enqueue([message({ id })]);
       expect((await waiting)?.deliveries.map((delivery) => delivery.id)).toEqual([id]);
     }

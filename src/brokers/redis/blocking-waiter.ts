@@ -19,6 +19,7 @@ export class BlockingWaiter {
    * successor, so one promoted table kept the garbage of every wait after it (heap sampling).
    */
   private readonly connections: ScriptedRedis[] = [];
+  /** The connections waiting under each stop signal (see `watch`). */
   private readonly waitingUnder = new WeakMap<AbortSignal, ScriptedRedis[]>();
   private readonly clientIds = new Map<Redis, number>();
   private closed = false;
@@ -98,16 +99,14 @@ export class BlockingWaiter {
    * the same promotion chain as `connections` would have.
    */
   private watch(signal: AbortSignal): ScriptedRedis[] {
-    let waiting = this.waitingUnder.get(signal);
-    if (!waiting) {
-      const cut: ScriptedRedis[] = [];
-      signal.addEventListener('abort', () => {
-        for (const blocking of cut.splice(0)) blocking.disconnect();
-      });
-      this.waitingUnder.set(signal, cut);
-      waiting = cut;
-    }
-    return waiting;
+    const known = this.waitingUnder.get(signal);
+    if (known) return known;
+    const cut: ScriptedRedis[] = [];
+    signal.addEventListener('abort', () => {
+      for (const blocking of cut.splice(0)) blocking.disconnect();
+    });
+    this.waitingUnder.set(signal, cut);
+    return cut;
   }
 
   close(): void {
