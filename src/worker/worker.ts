@@ -221,10 +221,9 @@ export class Worker {
     if (!this.loopAlive || this.stopSignal.signal.aborted) return;
     if (state.idleUntil !== undefined || state.pauseMs > 0) return;
     if (this.claims.size >= MAX_CLAIMS_IN_FLIGHT) return;
-    const window = this.options.concurrency + this.options.prefetch;
     const capacity = this.freeWindow();
     const nothingAhead = this.buffer.length + state.reserved === 0;
-    if (capacity <= 0 || (!nothingAhead && capacity * MAX_CLAIMS_IN_FLIGHT < window)) return;
+    if (capacity <= 0 || (!nothingAhead && capacity * MAX_CLAIMS_IN_FLIGHT < this.window)) return;
     const claim = this.claimInto(capacity, state).finally(() => {
       this.claims.delete(claim);
       this.wakeLoop();
@@ -232,10 +231,14 @@ export class Worker {
     this.claims.add(claim);
   }
 
-  /** Room for more messages: slots + prefetch, less what runs, waits in the buffer or is being claimed. */
+  /** Messages a worker holds at most: its slots and its prefetch. */
+  private get window(): number {
+    return this.options.concurrency + this.options.prefetch;
+  }
+
+  /** Room for more messages: the window, less what runs, waits in the buffer or is being claimed. */
   private freeWindow(): number {
-    const { concurrency, prefetch } = this.options;
-    return concurrency + prefetch - this.running.size - this.buffer.length - this.claimState.reserved;
+    return this.window - this.running.size - this.buffer.length - this.claimState.reserved;
   }
 
   /** One claim of up to `max` messages into the buffer. */
@@ -364,7 +367,9 @@ export class Worker {
     } catch (error) {
       this.emit('worker:error', { error: error as Error });
     }
-    if (verdict.event) this.emit(verdict.event.name, verdict.event.payload());
+    // The payload is built only for a listener (it runs once per task on the hot path).
+    const event = verdict.event;
+    if (event && this.emitter.listenerCount(event.name) > 0) this.emit(event.name, event.payload());
   }
 
   private revokeLocal(id: string): void {
