@@ -1,25 +1,24 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 const LUA_DIR = new URL('./lua/', import.meta.url);
-const common = readFileSync(new URL('includes/common.lua', LUA_DIR), 'utf8');
-
-/** The shared functions a script is built from (`includes/<name>.lua`, after common.lua). */
-type Include = 'claim' | 'settle';
+const read = (file: string): string => readFileSync(new URL(file, LUA_DIR), 'utf8');
 
 /**
- * Script names, their file names and what they include; the number in the file name is the
- * number of KEYS.
+ * Script names and their files; the number in a file name is its number of KEYS. Each file is the
+ * body of one function of Turbine's function library, which also holds the shared helpers of
+ * `includes/`.
  */
 const SCRIPT_FILES = {
-  turbineEnqueue: { file: 'enqueue-1.lua' },
-  turbineClaim: { file: 'claim-10.lua', includes: ['claim'] },
-  turbineSettle: { file: 'settle-11.lua', includes: ['settle'] },
-  turbineSettleClaim: { file: 'settle-claim-12.lua', includes: ['settle', 'claim'] },
-  turbineRevoke: { file: 'revoke-8.lua' },
-  turbinePurge: { file: 'purge-4.lua' },
-  turbineDlqReplay: { file: 'dlq-replay-9.lua' },
-} satisfies Record<string, { file: string; includes?: Include[] }>;
+  turbineEnqueue: 'enqueue-1.lua',
+  turbineClaim: 'claim-10.lua',
+  turbineSettle: 'settle-11.lua',
+  turbineSettleClaim: 'settle-claim-12.lua',
+  turbineRevoke: 'revoke-8.lua',
+  turbinePurge: 'purge-4.lua',
+  turbineDlqReplay: 'dlq-replay-9.lua',
+} as const;
 
 type ScriptName = keyof typeof SCRIPT_FILES;
 type ScriptFn = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
@@ -27,24 +26,63 @@ type ScriptFn = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
 /** A Redis client with Turbine's scripts defined on it. */
 export type ScriptedRedis = Redis & Record<ScriptName, ScriptFn>;
 
-const read = (file: string): string => readFileSync(new URL(file, LUA_DIR), 'utf8');
+/**
+ * The library's source: helpers once, then each script registered as a function. Its name carries
+ * a hash of the source, so processes of different Turbine versions on one Redis each find their own.
+ */
+function buildLibrary(): { name: string; source: string; functions: Record<ScriptName, string> } {
+  const helpers = ['common', 'claim', 'settle'].map((include) => read(`includes/${include}.lua`));
+  const bodies = Object.entries(SCRIPT_FILES).map(([name, file]) => ({ name, file, body: read(file) }));
+  const hash = createHash('sha1')
+    .update([...helpers, ...bodies.map(({ body }) => body)].join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  const functions = Object.fromEntries(bodies.map(({ name }) => [name, `${name}_${hash}`])) as Record<
+    ScriptName,
+    string
+  >;
+  // A body reads KEYS and ARGV as a script would; here they are its function's parameters.
+  const registrations = bodies.map(
+    ({ name, file, body }) =>
+      `-- ${file}\nredis.register_function('${functions[name as ScriptName]}', function(KEYS, ARGV)\n${body}\nend)`,
+  );
+  const name = `turbine_${hash}`;
+  return { name, source: [`#!lua name=${name}`, ...helpers, ...registrations].join('\n'), functions };
+}
 
-const sources = Object.fromEntries(
-  Object.entries(SCRIPT_FILES).map(([name, script]) => {
-    const { file, includes = [] }: { file: string; includes?: Include[] } = script;
-    const parts = [common, ...includes.map((include) => read(`includes/${include}.lua`)), read(file)];
-    const numberOfKeys = Number(/-(\d+)\.lua$/.exec(file)![1]);
-    return [name, { numberOfKeys, lua: parts.join('\n') }];
-  }),
-) as Record<ScriptName, { numberOfKeys: number; lua: string }>;
+const library = buildLibrary();
+
+const numberOfKeys = (file: string): number => Number(/-(\d+)\.lua$/.exec(file)![1]);
+
+/** Loads the library unless the server has it already (another process may have loaded it). */
+async function loadLibrary(redis: Redis): Promise<void> {
+  try {
+    await redis.function('LOAD', library.source);
+  } catch (error) {
+    if (!/already exists/.test((error as Error).message)) throw error;
+  }
+}
 
 /**
- * Defines every script on a client. ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT,
- * so scripts are loaded once per server, again after a restart, and never per call.
+ * Defines every script on a client as a call of its function (`FCALL`). A server without the
+ * library — the first call, or after a restart without persistence — answers "Function not
+ * found": the library is loaded and the call sent again. Functions are created once when the
+ * library loads, where a script would create its helpers anew on every call.
  */
 export function defineScripts(redis: Redis): ScriptedRedis {
-  for (const [name, source] of Object.entries(sources)) {
-    if (!(name in redis)) redis.defineCommand(name, source);
+  const scripted = redis as ScriptedRedis;
+  let loading: Promise<void> | undefined;
+  for (const [name, file] of Object.entries(SCRIPT_FILES) as [ScriptName, string][]) {
+    if (name in redis) continue;
+    const fn = library.functions[name];
+    const keys = numberOfKeys(file);
+    scripted[name] = (...keysThenArgs) =>
+      redis.fcall(fn, keys, ...keysThenArgs).catch(async (error: Error) => {
+        if (!error.message.startsWith('ERR Function not found')) throw error;
+        loading ??= loadLibrary(redis).finally(() => (loading = undefined));
+        await loading;
+        return redis.fcall(fn, keys, ...keysThenArgs);
+      });
   }
-  return redis as ScriptedRedis;
+  return scripted;
 }

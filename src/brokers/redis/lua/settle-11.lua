@@ -6,4 +6,4 @@
 -- ARGV[5..] the settlements, then workflow effects. Returns the number of settlements applied.
 local k = queue_keys_from(KEYS)
 k.dlq, k.dlqEntries = KEYS[10], KEYS[11]
-return settle_batch(k, tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4]), 5)
+return settle_batch(ARGV, k, tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4]), 5)

@@ -8,5 +8,5 @@
 local k = queue_keys_from(KEYS)
 k.revoked, k.dlq, k.dlqEntries = KEYS[10], KEYS[11], KEYS[12]
 local now = tonumber(ARGV[1])
-settle_batch(k, now, ARGV[5], ARGV[6], tonumber(ARGV[7]), 8)
+settle_batch(ARGV, k, now, ARGV[5], ARGV[6], tonumber(ARGV[7]), 8)
 return claim_batch(k, now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))

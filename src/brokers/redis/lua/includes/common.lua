@@ -1,4 +1,4 @@
--- Shared helpers, prepended to every script by scripts.ts.
+-- Shared helpers of the function library (scripts.ts puts them first).
 
 -- Priorities above 0 live in a sorted set scored so that ZPOPMIN yields the highest priority
 -- first and, within one priority, the oldest (a per-queue sequence number breaks ties).

@@ -1,6 +1,6 @@
 -- Settles: ends workers' holds on messages of one queue and records their outcome. `k` holds the
--- queue's keys (see queue_keys in common.lua); operations start at ARGV[first], `count` of them,
--- and workflow effects follow them to the end of ARGV.
+-- queue's keys (see queue_keys_from in common.lua), ARGV the calling function's arguments: operations
+-- start at ARGV[first], `count` of them, and workflow effects follow them to the end of ARGV.
 -- ARGV[first..] per settlement, an op, the message id, then the op's fields (record '' = none):
 --   'A' complete: record, recordTtlMs. The message is removed.
 --   'R' retry:    new envelope, dueAt, priority, record, recordTtlMs.
@@ -14,7 +14,7 @@
 --   'C' another result record: id, record, recordTtlMs
 --   'Q' another DLQ entry: queue, id, entry, failedAt
 -- Returns the number of settlements applied. Wakes a blocked worker for retries and releases.
-local function settle_batch(k, now, resultPrefix, keyPrefix, count, first)
+local function settle_batch(ARGV, k, now, resultPrefix, keyPrefix, count, first)
   local all, removed, outcomes = {}, {}, {}
   local earliest = nil
 

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { Settlement } from '../../src/brokers/broker.js';
+import { queueKeys, resultKey } from '../../src/brokers/redis/keys.js';
+import { useRedisBrokers } from '../helpers/redis-brokers.js';
+import { message, record } from '../sqlite/sqlite-test-kit.js';
+
+const { client, makeBroker } = useRedisBrokers();
+
+const claimAll = { queues: ['default'], max: 10, workerId: 'w1', leaseMs: 30_000, maxDeliveries: 5 };
+
+describe('Turbine functions in Redis', () => {
+  it('loads its function library on first use, and again after the server lost it', async () => {
+    const broker = makeBroker();
+    await broker.enqueue([message({ id: 'm1' })]);
+    const libraries = (await client().function('LIST')) as unknown[][];
+    expect(libraries.map((library) => library[1])).toEqual([expect.stringMatching(/^turbine_[0-9a-f]{12}$/)]);
+
+    await client().function('FLUSH');
+    await broker.enqueue([message({ id: 'm2' })]);
+    const claimed = await broker.claim(claimAll);
+    expect(claimed.deliveries.map((delivery) => delivery.id)).toEqual(['m1', 'm2']);
+  });
+});
+
+describe('RedisBroker.settle of plain completions (a transaction, not a function)', () => {
+  it('removes every trace of the message and writes its record, as the settle function does', async () => {
+    const broker = makeBroker();
+    const keys = queueKeys('default');
+    await broker.enqueue([message({ id: 'm1' }), message({ id: 'm2' })]);
+    const { deliveries } = await broker.claim(claimAll);
+    // A start mark and an expired-lease count, which an outcome must clear too.
+    await client().hset(keys.started, 'm1', 'w1|1');
+    await client().hset(keys.redeliveries, 'm2', '1');
+    const settlements: Settlement[] = deliveries.map((delivery) => ({
+      kind: 'complete',
+      delivery,
+      record: record(delivery.id, { ttlMs: 60_000 }),
+    }));
+    await broker.settle(settlements);
+
+    for (const key of [keys.messages, keys.started, keys.redeliveries])
+      expect(await client().hlen(key)).toBe(0);
+    expect(await client().zcard(keys.leases)).toBe(0);
+    for (const id of ['m1', 'm2']) {
+      expect(JSON.parse((await client().get(resultKey(id)))!)).toMatchObject({ id, state: 'SUCCESS' });
+      expect(await client().pttl(resultKey(id))).toBeGreaterThan(50_000);
+    }
+  });
+
+  it('rejects when a command of the transaction fails, so the settler keeps the batch', async () => {
+    const broker = makeBroker();
+    await broker.enqueue([message({ id: 'm1' })]);
+    const [delivery] = (await broker.claim(claimAll)).deliveries;
+    await client().del(queueKeys('default').leases);
+    await client().set(queueKeys('default').leases, 'not a sorted set');
+    const settling = broker.settle([{ kind: 'complete', delivery: delivery!, record: record('m1') }]);
+    await expect(settling).rejects.toThrow(/WRONGTYPE/);
+  });
+});
