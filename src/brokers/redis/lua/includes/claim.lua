@@ -7,9 +7,14 @@
 --   4 = poisoned) }. Most messages are first deliveries with no flag: they cost two fields.
 -- Wakes another worker through the marker when ready messages remain.
 local function claim_batch(k, now, max, leaseMs, maxDeliveries)
+  -- The earliest delayed message and the earliest lease say whether anything fell due or expired
+  -- and, most often, when that will next happen: one command each instead of two.
+  local nextDue = tonumber(redis.call('ZRANGE', k.delayed, 0, 0, 'WITHSCORES')[2])
+  local nextExpiry = tonumber(redis.call('ZRANGE', k.leases, 0, 0, 'WITHSCORES')[2])
+
   -- Promote due delayed messages (countdown, eta, retry backoff) to ready.
-  local due = redis.call('ZRANGEBYSCORE', k.delayed, '-inf', now, 'LIMIT', 0, 1000)
-  if #due > 0 then
+  if nextDue and nextDue <= now then
+    local due = redis.call('ZRANGEBYSCORE', k.delayed, '-inf', now, 'LIMIT', 0, 1000)
     redis.call('ZREM', k.delayed, unpack(due))
     local payloads = redis.call('HMGET', k.messages, unpack(due))
     local plain = {}
@@ -18,11 +23,15 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
       if priority > 0 then push_ready(k.ready, k.prio, k.seq, id, priority, false) else plain[#plain + 1] = id end
     end
     if #plain > 0 then redis.call('RPUSH', k.ready, unpack(plain)) end
+    nextDue = tonumber(redis.call('ZRANGE', k.delayed, 0, 0, 'WITHSCORES')[2])
   end
 
   -- Take back expired leases first: they have waited longest.
   local claimed, counts, isFresh = {}, {}, {}
-  local expired = redis.call('ZRANGEBYSCORE', k.leases, '-inf', now, 'LIMIT', 0, max)
+  local expired = {}
+  if nextExpiry and nextExpiry <= now then
+    expired = redis.call('ZRANGEBYSCORE', k.leases, '-inf', now, 'LIMIT', 0, max)
+  end
   for _, id in ipairs(expired) do
     claimed[#claimed + 1] = id
     counts[#claimed] = redis.call('HINCRBY', k.redeliveries, id, 1)
@@ -96,10 +105,14 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
   end
 
   if #claimed < max then
-    local nextDue = redis.call('ZRANGE', k.delayed, 0, 0, 'WITHSCORES')[2]
-    local nextExpiry = redis.call('ZRANGE', k.leases, 0, 0, 'WITHSCORES')[2]
-    local nextWake = tonumber(nextDue) or -1
-    if nextExpiry and (nextWake < 0 or tonumber(nextExpiry) < nextWake) then nextWake = tonumber(nextExpiry) end
+    -- Re-leasing expired messages moved the earliest lease; otherwise the new leases may be it.
+    if #expired > 0 then
+      nextExpiry = tonumber(redis.call('ZRANGE', k.leases, 0, 0, 'WITHSCORES')[2])
+    elseif #claimed > 0 and not (nextExpiry and nextExpiry < now + leaseMs) then
+      nextExpiry = now + leaseMs
+    end
+    local nextWake = nextDue or -1
+    if nextExpiry and (nextWake < 0 or nextExpiry < nextWake) then nextWake = nextExpiry end
     out[1] = nextWake
   end
   return out

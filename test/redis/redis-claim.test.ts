@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { useRedisBrokers } from '../helpers/redis-brokers.js';
+import { manualClock, message } from '../sqlite/sqlite-test-kit.js';
+
+const { makeBroker } = useRedisBrokers();
+
+const LEASE_MS = 30_000;
+const request = { queues: ['default'], max: 10, workerId: 'w1', leaseMs: LEASE_MS, maxDeliveries: 5 };
+
+describe('RedisBroker.claim: when to look again', () => {
+  it('reports the earliest of the next due message and the next lease expiry', async () => {
+    const clock = manualClock();
+    const broker = makeBroker(clock.now);
+    await broker.enqueue([
+      message({ id: 'later' }, clock.now() + 2_000),
+      message({ id: 'soon' }, clock.now() + 1_000),
+      message({ id: 'past' }, clock.now() - 1),
+    ]);
+    const first = await broker.claim(request);
+    expect(first.deliveries.map((delivery) => delivery.id)).toEqual(['past']);
+    expect(first.nextWakeAt).toBe(clock.now() + 1_000);
+
+    clock.advance(2_000);
+    const second = await broker.claim(request);
+    expect(second.deliveries.map((delivery) => delivery.id)).toEqual(['soon', 'later']);
+    // Nothing delayed is left: the first lease is next.
+    expect(second.nextWakeAt).toBe(clock.now() - 2_000 + LEASE_MS);
+  });
+
+  it('takes back an expired lease and then reports the earliest lease left', async () => {
+    const clock = manualClock();
+    const broker = makeBroker(clock.now);
+    await broker.enqueue([message({ id: 'a' })]);
+    await broker.claim(request);
+    clock.advance(10_000);
+    await broker.enqueue([message({ id: 'b' })]);
+    await broker.claim(request);
+
+    clock.advance(LEASE_MS - 10_000);
+    const again = await broker.claim(request);
+    expect(again.deliveries.map((delivery) => [delivery.id, delivery.deliveries])).toEqual([['a', 2]]);
+    // 'a' is leased anew from now; 'b', leased 10 s after 'a' was, expires first.
+    expect(again.nextWakeAt).toBe(clock.now() + 10_000);
+  });
+
+  it('reports nothing to wake for when nothing is delayed or leased', async () => {
+    const broker = makeBroker(manualClock().now);
+    expect((await broker.claim(request)).nextWakeAt).toBeUndefined();
+  });
+});
