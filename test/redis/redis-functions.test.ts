@@ -22,8 +22,8 @@ describe('Turbine functions in Redis', () => {
   });
 });
 
-describe('RedisBroker.settle of plain completions (a transaction, not a function)', () => {
-  it('removes every trace of the message and writes its record, as the settle function does', async () => {
+describe('RedisBroker.settle of completions', () => {
+  it('removes every trace of the messages and writes their records', async () => {
     const broker = makeBroker();
     const keys = queueKeys('default');
     await broker.enqueue([message({ id: 'm1' }), message({ id: 'm2' })]);
@@ -47,7 +47,7 @@ describe('RedisBroker.settle of plain completions (a transaction, not a function
     }
   });
 
-  it('rejects when a command of the transaction fails, so the settler keeps the batch', async () => {
+  it('rejects when Redis refuses, so the settler keeps the batch', async () => {
     const broker = makeBroker();
     await broker.enqueue([message({ id: 'm1' })]);
     const [delivery] = (await broker.claim(claimAll)).deliveries;

@@ -34,7 +34,6 @@ import { defineScripts, type ScriptedRedis } from './scripts.js';
 import { BlockingWaiter } from './blocking-waiter.js';
 import { enqueueArgs, groupByQueue, markDuplicates } from './enqueue-args.js';
 import { recordArgs, settleArgsByQueue } from './settle-args.js';
-import { isPlainCompletion, queuePlainCompletions } from './plain-completions.js';
 import { toDelivery } from './to-delivery.js';
 
 /** Messages per script call when enqueueing in bulk; calls are pipelined, so a list is one round trip. */
@@ -209,7 +208,6 @@ export class RedisBroker implements Broker {
   }
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
-    if (settlements.every(isPlainCompletion)) return this.settlePlainCompletions(settlements);
     const now = this.clock();
     await Promise.all(
       [...settleArgsByQueue(settlements, this.writesRecords)].map(([queue, tail]) => {
@@ -225,14 +223,6 @@ export class RedisBroker implements Broker {
         );
       }),
     );
-  }
-
-  /** Plain completions as one transaction of plain commands (see plain-completions.ts). */
-  private async settlePlainCompletions(completions: readonly Settlement[]): Promise<void> {
-    const tx = this.redis.multi();
-    queuePlainCompletions(tx, completions, this.writesRecords);
-    // A transaction reports a failed command in its place instead of rejecting.
-    for (const [error] of (await tx.exec()) ?? []) if (error) throw error;
   }
 
   async revoke(id: string, record: ResultRecord | undefined): Promise<void> {
