@@ -33,8 +33,11 @@ export async function freePort(): Promise<number> {
 /**
  * Starts `redis-server` on a free port and resolves once it accepts connections.
  * @param options.persist keep an append-only file so data survives {@link RedisServer.kill}.
+ * @param options.args more `redis-server` arguments (e.g. a `--rename-command` to play an older Redis).
  */
-export async function startRedisServer(options: { persist?: boolean } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+  options: { persist?: boolean; args?: string[] } = {},
+): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'turbine-redis-'));
   let child: ChildProcess | undefined;
@@ -42,6 +45,7 @@ export async function startRedisServer(options: { persist?: boolean } = {}): Pro
   const launch = async (): Promise<void> => {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir];
     args.push('--appendonly', options.persist ? 'yes' : 'no', '--appendfsync', 'always');
+    args.push(...(options.args ?? []));
     const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     await new Promise<void>((resolve, reject) => {

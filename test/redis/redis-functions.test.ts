@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { RedisBroker } from '../../src/brokers/redis/redis-broker.js';
+import { startRedisServer } from '../helpers/redis-server.js';
 import type { Settlement } from '../../src/brokers/broker.js';
 import { queueKeys, resultKey } from '../../src/brokers/redis/keys.js';
 import { useRedisBrokers } from '../helpers/redis-brokers.js';
@@ -19,6 +21,19 @@ describe('Turbine functions in Redis', () => {
     await broker.enqueue([message({ id: 'm2' })]);
     const claimed = await broker.claim(claimAll);
     expect(claimed.deliveries.map((delivery) => delivery.id)).toEqual(['m1', 'm2']);
+  });
+
+  it('names the culprit on a Redis without functions (older than 7.0)', async () => {
+    const old = await startRedisServer({ args: ['--rename-command', 'FCALL', ''] });
+    const broker = new RedisBroker({ url: old.url });
+    try {
+      await expect(broker.enqueue([message({ id: 'm1' })])).rejects.toThrow(
+        /broker: the Redis at .* needs Redis 7\.0 or newer/,
+      );
+    } finally {
+      await broker.close();
+      await old.stop();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { ConfigError } from '../../errors/config-error.js';
 
 const LUA_DIR = new URL('./lua/', import.meta.url);
 const read = (file: string): string => readFileSync(new URL(file, LUA_DIR), 'utf8');
@@ -54,6 +55,15 @@ const library = buildLibrary();
 
 const numberOfKeys = (file: string): number => Number(/-(\d+)\.lua$/.exec(file)![1]);
 
+/** The error for a server without functions (`FCALL`): a Redis older than 7.0. */
+function tooOld(redis: Redis, cause: Error): ConfigError {
+  const { host, port } = redis.options;
+  return new ConfigError(
+    `broker: the Redis at ${host}:${port} does not know FCALL; Turbine needs Redis 7.0 or newer (${cause.message})`,
+    { cause },
+  );
+}
+
 /** Loads the library unless the server has it already (another process may have loaded it). */
 async function loadLibrary(redis: Redis): Promise<void> {
   try {
@@ -78,6 +88,7 @@ export function defineScripts(redis: Redis): ScriptedRedis {
     const keys = numberOfKeys(file);
     scripted[name] = (...keysThenArgs) =>
       redis.fcall(fn, keys, ...keysThenArgs).catch(async (error: Error) => {
+        if (/unknown command .fcall/i.test(error.message)) throw tooOld(redis, error);
         if (!error.message.startsWith('ERR Function not found')) throw error;
         loading ??= loadLibrary(redis).finally(() => (loading = undefined));
         await loading;
