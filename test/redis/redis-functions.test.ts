@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RedisBroker } from '../../src/brokers/redis/redis-broker.js';
-import { startRedisServer } from '../helpers/redis-server.js';
 import type { Settlement } from '../../src/brokers/broker.js';
 import { queueKeys, resultKey } from '../../src/brokers/redis/keys.js';
+import { RedisBroker } from '../../src/brokers/redis/redis-broker.js';
 import { useRedisBrokers } from '../helpers/redis-brokers.js';
+import { startRedisServer } from '../helpers/redis-server.js';
 import { message, record } from '../sqlite/sqlite-test-kit.js';
 
 const { client, makeBroker } = useRedisBrokers();

@@ -362,22 +362,19 @@ function claimResult(queue: string, reply: unknown): ClaimResult {
 function readClaimReply(queue: string, reply: unknown, deliveries: Delivery[]): number {
   const flat = reply as (string | number)[];
   const count = Number(flat[1]);
-  const first = deliveries.length;
-  for (let j = 2; j < 2 + 2 * count; j += 2) {
-    deliveries.push(toDelivery(queue, String(flat[j]), String(flat[j + 1]), 1, 0));
-  }
-  // Redelivered or flagged messages follow as (position, deliveries, flags).
-  for (let k = 2 + 2 * count; k < flat.length; k += 3) {
-    const position = Number(flat[k]);
-    const j = 2 * position;
-    const delivery = toDelivery(
-      queue,
-      String(flat[j]),
-      String(flat[j + 1]),
-      Number(flat[k + 1]),
-      Number(flat[k + 2]),
+  // Redelivered or flagged messages follow the pairs as (position, deliveries, flags): where each
+  // one's triple starts, by position. Most replies have none.
+  let tripleAt: Map<number, number> | undefined;
+  for (let k = 2 + 2 * count; k < flat.length; k += 3) (tripleAt ??= new Map()).set(Number(flat[k]), k);
+  for (let position = 1; position <= count; position++) {
+    const id = String(flat[2 * position]);
+    const raw = String(flat[2 * position + 1]);
+    const k = tripleAt?.get(position);
+    deliveries.push(
+      k === undefined
+        ? toDelivery(queue, id, raw, 1, 0)
+        : toDelivery(queue, id, raw, Number(flat[k + 1]), Number(flat[k + 2])),
     );
-    deliveries[first + position - 1] = delivery;
   }
   return Number(flat[0]);
 }

@@ -31,7 +31,7 @@ export type ScriptedRedis = Redis & Record<ScriptName, ScriptFn>;
  * The library's source: helpers once, then each script registered as a function. Its name carries
  * a hash of the source, so processes of different Turbine versions on one Redis each find their own.
  */
-function buildLibrary(): { name: string; source: string; functions: Record<ScriptName, string> } {
+function buildLibrary(): { source: string; functions: Record<ScriptName, string> } {
   const helpers = ['common', 'claim', 'settle'].map((include) => read(`includes/${include}.lua`));
   const bodies = Object.entries(SCRIPT_FILES).map(([name, file]) => ({ name, file, body: read(file) }));
   const hash = createHash('sha1')
@@ -47,8 +47,7 @@ function buildLibrary(): { name: string; source: string; functions: Record<Scrip
     ({ name, file, body }) =>
       `-- ${file}\nredis.register_function('${functions[name as ScriptName]}', function(KEYS, ARGV)\n${body}\nend)`,
   );
-  const name = `turbine_${hash}`;
-  return { name, source: [`#!lua name=${name}`, ...helpers, ...registrations].join('\n'), functions };
+  return { source: [`#!lua name=turbine_${hash}`, ...helpers, ...registrations].join('\n'), functions };
 }
 
 const library = buildLibrary();
