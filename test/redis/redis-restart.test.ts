@@ -11,47 +11,42 @@ afterAll(async () => {
   await redis.stop();
 });
 
+/**
+ * Runs a task, kills and restarts `server` under the running worker, then runs another; returns
+ * the worker's health at the end.
+ */
+async function taskAcrossRestart(server: RedisServer): Promise<boolean> {
+  const app = new Turbine({ broker: server.url });
+  try {
+    const echo = app.task('echo', async (text: string) => text);
+    const worker = app.worker({ concurrency: 2 });
+    await worker.start();
+    expect(await (await echo.delay('before')).get({ timeout: '10s' })).toBe('before');
+
+    await server.kill();
+    await waitFor(() => !worker.isHealthy(), 'the worker to notice the outage');
+    await server.restart();
+    await waitFor(() => worker.isHealthy(), 'the worker to reconnect', 15_000);
+
+    const after = await echo.delay('after');
+    expect(await after.get({ timeout: '15s' })).toBe('after');
+    return worker.isHealthy();
+  } finally {
+    await app.close();
+  }
+}
+
 describe('Redis restarted under a running worker', () => {
   it('resumes by itself, losing nothing that was stored', async () => {
-    const app = new Turbine({ broker: redis.url });
-    try {
-      const echo = app.task('echo', async (text: string) => text);
-      const worker = app.worker({ concurrency: 2 });
-      await worker.start();
-      expect(await (await echo.delay('before')).get({ timeout: '10s' })).toBe('before');
-
-      await redis.kill();
-      await waitFor(() => !worker.isHealthy(), 'the worker to notice the outage');
-      await redis.restart();
-      await waitFor(() => worker.isHealthy(), 'the worker to reconnect', 15_000);
-
-      const after = await echo.delay('after');
-      expect(await after.get({ timeout: '15s' })).toBe('after');
-      expect(worker.isHealthy()).toBe(true);
-    } finally {
-      await app.close();
-    }
+    expect(await taskAcrossRestart(redis)).toBe(true);
   });
 
   it('loads its functions again when Redis comes back without its data', async () => {
+    // Without persistence the restarted server has neither the queues nor the function library.
     const bare = await startRedisServer();
-    const app = new Turbine({ broker: bare.url });
     try {
-      const echo = app.task('echo', async (text: string) => text);
-      const worker = app.worker({ concurrency: 2 });
-      await worker.start();
-      expect(await (await echo.delay('before')).get({ timeout: '10s' })).toBe('before');
-
-      // Without persistence the restarted server has neither the queues nor the function library.
-      await bare.kill();
-      await waitFor(() => !worker.isHealthy(), 'the worker to notice the outage');
-      await bare.restart();
-      await waitFor(() => worker.isHealthy(), 'the worker to reconnect', 15_000);
-
-      const after = await echo.delay('after');
-      expect(await after.get({ timeout: '15s' })).toBe('after');
+      await taskAcrossRestart(bare);
     } finally {
-      await app.close();
       await bare.stop();
     }
   });

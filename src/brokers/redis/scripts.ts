@@ -27,32 +27,39 @@ type ScriptFn = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
 /** A Redis client with Turbine's scripts defined on it. */
 export type ScriptedRedis = Redis & Record<ScriptName, ScriptFn>;
 
+/** A script's function in the library: its name and its number of KEYS. */
+interface LibraryFunction {
+  name: string;
+  keys: number;
+}
+
 /**
  * The library's source: helpers once, then each script registered as a function. Its name carries
  * a hash of the source, so processes of different Turbine versions on one Redis each find their own.
  */
-function buildLibrary(): { source: string; functions: Record<ScriptName, string> } {
+function buildLibrary(): { source: string; functions: Record<ScriptName, LibraryFunction> } {
   const helpers = ['common', 'claim', 'settle'].map((include) => read(`includes/${include}.lua`));
-  const bodies = Object.entries(SCRIPT_FILES).map(([name, file]) => ({ name, file, body: read(file) }));
+  const scripts = Object.entries(SCRIPT_FILES) as [ScriptName, string][];
+  const bodies = scripts.map(([, file]) => read(file));
   const hash = createHash('sha1')
-    .update([...helpers, ...bodies.map(({ body }) => body)].join('\n'))
+    .update([...helpers, ...bodies].join('\n'))
     .digest('hex')
     .slice(0, 12);
-  const functions = Object.fromEntries(bodies.map(({ name }) => [name, `${name}_${hash}`])) as Record<
-    ScriptName,
-    string
-  >;
+  const functions = Object.fromEntries(
+    scripts.map(([name, file]) => [
+      name,
+      { name: `${name}_${hash}`, keys: Number(/-(\d+)\.lua$/.exec(file)![1]) },
+    ]),
+  ) as Record<ScriptName, LibraryFunction>;
   // A body reads KEYS and ARGV as a script would; here they are its function's parameters.
-  const registrations = bodies.map(
-    ({ name, file, body }) =>
-      `-- ${file}\nredis.register_function('${functions[name as ScriptName]}', function(KEYS, ARGV)\n${body}\nend)`,
+  const registrations = scripts.map(
+    ([name, file], i) =>
+      `-- ${file}\nredis.register_function('${functions[name].name}', function(KEYS, ARGV)\n${bodies[i]}\nend)`,
   );
   return { source: [`#!lua name=turbine_${hash}`, ...helpers, ...registrations].join('\n'), functions };
 }
 
 const library = buildLibrary();
-
-const numberOfKeys = (file: string): number => Number(/-(\d+)\.lua$/.exec(file)![1]);
 
 /** The error for a server without functions (`FCALL`): a Redis older than 7.0. */
 function tooOld(redis: Redis, cause: Error): ConfigError {
@@ -81,11 +88,12 @@ async function loadLibrary(redis: Redis): Promise<void> {
 export function defineScripts(redis: Redis): ScriptedRedis {
   const scripted = redis as ScriptedRedis;
   let loading: Promise<void> | undefined;
-  for (const [name, file] of Object.entries(SCRIPT_FILES) as [ScriptName, string][]) {
-    if (name in redis) continue;
-    const fn = library.functions[name];
-    const keys = numberOfKeys(file);
-    scripted[name] = (...keysThenArgs) =>
+  for (const [script, { name: fn, keys }] of Object.entries(library.functions) as [
+    ScriptName,
+    LibraryFunction,
+  ][]) {
+    if (script in redis) continue;
+    scripted[script] = (...keysThenArgs) =>
       redis.fcall(fn, keys, ...keysThenArgs).catch(async (error: Error) => {
         if (/unknown command .fcall/i.test(error.message)) throw tooOld(redis, error);
         if (!error.message.startsWith('ERR Function not found')) throw error;
