@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const cli = new URL('../dist/cli/main.js', import.meta.url);
+const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   console.error('turbine: dist/ is missing; run `npm run build` in the turbine-queue package first');
   process.exit(1);

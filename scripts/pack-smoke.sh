@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Packs the package, installs the tarball in a scratch project and runs what a user would:
-# `turbine --help`, and an import of the public API. Catches files missing from `files`/`exports`.
+# `turbine --help`, an import of the public API, and the demo on the embedded broker and on a
+# private Redis. Catches files missing from `files`/`exports` or from the bundle's side (Lua
+# scripts, SQL migrations).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
+redis_pid=""
+trap '[ -n "$redis_pid" ] && kill "$redis_pid"; rm -rf "$scratch"' EXIT
 tarball="$(cd "$root" && npm pack --silent --pack-destination "$scratch" | tail -n 1)"
 cd "$scratch"
 npm init -y >/dev/null
@@ -14,4 +17,9 @@ node --input-type=module -e "
   import { Turbine, PermanentError, currentTask } from 'turbine-queue';
   if (typeof Turbine !== 'function' || typeof currentTask !== 'function' || !(new PermanentError('x') instanceof Error)) process.exit(1);
 "
+npx --no-install turbine demo >/dev/null
+port="$(node -e "const s = require('net').createServer().listen(0, () => { console.log(s.address().port); s.close(); })")"
+redis-server --port "$port" --save '' --appendonly no >/dev/null &
+redis_pid=$!
+npx --no-install turbine demo --broker "redis://127.0.0.1:$port" >/dev/null
 echo "pack smoke test passed ($tarball)"

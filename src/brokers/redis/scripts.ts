@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../../errors/config-error.js';
 
+/** Beside this module in src/, and beside the bundle in dist/ (scripts/build.mjs copies it). */
 const LUA_DIR = new URL('./lua/', import.meta.url);
 const read = (file: string): string => readFileSync(new URL(file, LUA_DIR), 'utf8');
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 
-/** Beside this module in src/ and, copied by the build, in dist/. */
+/** Beside this module in src/, and beside the bundle in dist/ (scripts/build.mjs copies it). */
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const FILE_PATTERN = /^(\d+)-[\w-]+\.sql$/;
 
