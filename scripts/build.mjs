@@ -5,7 +5,7 @@
 // module's source, so the ~130 files tsc emits cost an idle worker ~0.5 MB more heap than the same
 // code as one module (docs/performance.md), and start-up walked them all.
 import { execFileSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +27,11 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // Class names must survive bundling: errors take their `name` from their class.
-  keepNames: true,
   sourcemap: true,
   logLevel: 'warning',
 });
+
+assertClassNamesKept();
 
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--emitDeclarationOnly'], {
   stdio: 'inherit',
@@ -44,4 +44,27 @@ for (const [from, to] of [
   ['src/brokers/sqlite/migrations', 'migrations'],
 ]) {
   cpSync(join(root, from), join(dist, to), { recursive: true });
+}
+
+/**
+ * Errors take their `name` from their class, so a class must keep its name in the bundle. esbuild
+ * renames a top-level name that two modules share (`ConfigError2`); its `keepNames` would prevent
+ * that but wraps every named closure in a call, hot paths included. So the build fails instead.
+ */
+function assertClassNamesKept() {
+  const declared = new Set();
+  for (const file of readdirSync(join(root, 'src'), { recursive: true })) {
+    if (!file.endsWith('.ts')) continue;
+    for (const [, name] of readFileSync(join(root, 'src', file), 'utf8').matchAll(/\bclass (\w+)/g))
+      declared.add(name);
+  }
+  for (const file of readdirSync(dist).filter((name) => name.endsWith('.js'))) {
+    for (const [, name] of readFileSync(join(dist, file), 'utf8').matchAll(/\bvar (\w+) = class\b/g)) {
+      if (!declared.has(name)) {
+        throw new Error(
+          `build: esbuild renamed a class to ${name} in dist/${file} (two modules share its name); rename one`,
+        );
+      }
+    }
+  }
 }
