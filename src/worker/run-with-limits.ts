@@ -1,6 +1,10 @@
 import { SoftTimeLimitExceeded } from '../errors/soft-time-limit-exceeded.js';
 import { TaskTimeoutError } from '../errors/task-timeout-error.js';
+import { DeadlineTimer, type Deadline } from '../util/deadline-timer.js';
 import type { LazyAbort } from '../util/lazy-abort.js';
+
+/** Every attempt's time limits, on one timer for the process. */
+const deadlines = new DeadlineTimer();
 
 /** Why the worker cut an attempt short from outside: a revoke or a shutdown. */
 export class AttemptInterrupted extends Error {
@@ -46,8 +50,8 @@ export function runWithLimits(
 
 class LimitedAttempt implements LimitedRun {
   private done = false;
-  private readonly hard: NodeJS.Timeout;
-  private readonly soft: NodeJS.Timeout | undefined;
+  private readonly hard: Deadline;
+  private readonly soft: Deadline | undefined;
 
   constructor(
     run: () => unknown,
@@ -56,9 +60,9 @@ class LimitedAttempt implements LimitedRun {
     readonly taskName: string,
     private readonly callbacks: RunCallbacks,
   ) {
-    this.hard = setTimeout(hardTimeout, limits.timeoutMs, this);
+    this.hard = deadlines.set(limits.timeoutMs, hardTimeout, this);
     this.soft =
-      limits.softTimeoutMs === undefined ? undefined : setTimeout(softTimeout, limits.softTimeoutMs, this);
+      limits.softTimeoutMs === undefined ? undefined : deadlines.set(limits.softTimeoutMs, softTimeout, this);
     // Called at once, not on a later tick: nothing can interrupt a synchronous start anyway.
     let started: unknown;
     try {
@@ -90,8 +94,8 @@ class LimitedAttempt implements LimitedRun {
   private end(): boolean {
     if (this.done) return false;
     this.done = true;
-    clearTimeout(this.hard);
-    if (this.soft) clearTimeout(this.soft);
+    deadlines.cancel(this.hard);
+    if (this.soft) deadlines.cancel(this.soft);
     return true;
   }
 }
