@@ -59,7 +59,8 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
 
   local out = { -1, #claimed }
   if #claimed > 0 then
-    local deadline = now + leaseMs
+    -- Formatted once: a number passed to redis.call is formatted anew for every message.
+    local deadline = tostring(now + leaseMs)
     local leaseArgs = {}
     for _, id in ipairs(claimed) do
       leaseArgs[#leaseArgs + 1] = deadline
