@@ -66,6 +66,16 @@ describe('DeadlineTimer', () => {
     expect(cancelled.calls).toEqual([]);
   });
 
+  it('drops the lanes of durations no longer in use when the timer fires', async () => {
+    const timer = new DeadlineTimer();
+    for (let ms = 100; ms < 110; ms++) timer.cancel(timer.set(ms, () => undefined, ms));
+    const last = firing<number>();
+    timer.set(1, last.fire, 1);
+    expect(timer.laneCount).toBe(11);
+    await last.fired;
+    expect(timer.laneCount).toBe(0);
+  });
+
   it('takes a cancel after firing as a no-op', async () => {
     const timer = new DeadlineTimer();
     const once = firing<number>();

@@ -87,8 +87,15 @@ export class DeadlineTimer {
         failure ??= { error };
       }
     }
+    // Lanes of durations no longer in use go (kept while in use: a lane per set would churn the map).
+    for (const [ms, lane] of this.lanes) if (!lane.head) this.lanes.delete(ms);
     // As from a timer callback of its own: the other deadlines still fired and the timer is armed.
     if (failure) throw failure.error;
+  }
+
+  /** Durations with a lane (for tests: lanes of durations no longer in use are dropped). */
+  get laneCount(): number {
+    return this.lanes.size;
   }
 
   /** The earliest pending deadline: the earliest of the lanes' first entries. */
