@@ -7,7 +7,11 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="$(mktemp -d)"
 redis_pid=""
-trap '[ -n "$redis_pid" ] && kill "$redis_pid"; rm -rf "$scratch"' EXIT
+cleanup() {
+  if [ -n "$redis_pid" ]; then kill "$redis_pid"; fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
 tarball="$(cd "$root" && npm pack --silent --pack-destination "$scratch" | tail -n 1)"
 cd "$scratch"
 npm init -y >/dev/null
