@@ -1,5 +1,5 @@
 import type { Delivery } from '../broker.js';
-import { decodeEnvelope, MalformedMessageError } from '../../protocol/codec.js';
+import { decodeDelivery } from '../decode-delivery.js';
 
 /** Flags of one message in the reply of `claim-10.lua`. */
 const FLAG_MISSING = 1;
@@ -14,27 +14,12 @@ export function toDelivery(
   deliveries: number,
   flags: number,
 ): Delivery {
-  const delivery: Delivery = {
+  return decodeDelivery(
     id,
     queue,
-    envelope: undefined,
+    flags & FLAG_MISSING ? undefined : raw,
     deliveries,
-    poisoned: (flags & FLAG_POISONED) !== 0,
-    revoked: (flags & FLAG_REVOKED) !== 0,
-  };
-  if (flags & FLAG_MISSING) {
-    delivery.problem = `no envelope is stored for message id '${printable(id)}'`;
-    return delivery;
-  }
-  try {
-    delivery.envelope = decodeEnvelope(raw);
-  } catch (error) {
-    delivery.raw = raw;
-    delivery.problem = error instanceof MalformedMessageError ? error.message : String(error);
-  }
-  return delivery;
-}
-
-function printable(text: string): string {
-  return text.slice(0, 60).replace(/[^\x20-\x7e]/g, '?');
+    (flags & FLAG_POISONED) !== 0,
+    (flags & FLAG_REVOKED) !== 0,
+  );
 }

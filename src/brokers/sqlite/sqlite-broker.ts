@@ -30,7 +30,7 @@ import {
   type SettleOp,
   type Transitions,
 } from './statements.js';
-import { toDelivery } from './to-delivery.js';
+import { rowToDelivery } from './row-to-delivery.js';
 import { WorkWatcher } from './work-watcher.js';
 
 /** Messages per enqueue transaction; the lock is let go between chunks so workers keep claiming. */
@@ -131,7 +131,7 @@ export class SqliteBroker implements Broker {
     } catch {
       // The claim is committed and must reach its worker; cleanup runs again on a later claim.
     }
-    return { deliveries: outcome.rows.map(toDelivery), nextWakeAt: outcome.nextWakeAt };
+    return { deliveries: outcome.rows.map(rowToDelivery), nextWakeAt: outcome.nextWakeAt };
   }
 
   /** Never claims as the wait ends: a claim here is a local call, not a round trip to save. */
