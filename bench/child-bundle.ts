@@ -1,9 +1,10 @@
 /**
  * Compiles bench/child.ts and the adapters it loads to plain JavaScript (the entry, and one chunk
- * per adapter), so measured processes run on bare Node, as users run their workers. Under `--import tsx`, every ES module a
- * child loads also passes through the loader hooks' own thread, whose memory grows with the
- * number of modules: that penalised libraries shipped as many ES modules (Turbine's dist/, ~130
- * files) against CommonJS ones in every RSS figure, by ~7 MB.
+ * per adapter), so measured processes run on bare Node, as users run their workers. Under
+ * `--import tsx`, every ES module a child loads also passes through the loader hooks' own thread,
+ * whose memory grows with the number of modules: that penalised libraries shipped as many ES
+ * modules (Turbine's dist/ was ~130 files then; it is a bundle now) against CommonJS ones in
+ * every RSS figure, by ~7 MB.
  */
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
