@@ -6,11 +6,16 @@
 --   (1-based), deliveries (this one included), flags (1 = envelope missing, 2 = revoked,
 --   4 = poisoned) }. Most messages are first deliveries with no flag: they cost two fields.
 -- Wakes another worker through the marker when ready messages remain.
+-- The lowest score in sorted set `key` (the earliest due time or lease), or nil when it is empty.
+local function earliest_score(key)
+  return tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
+end
+
 local function claim_batch(k, now, max, leaseMs, maxDeliveries)
   -- The earliest delayed message and the earliest lease say whether anything fell due or expired
   -- and, most often, when that will next happen: one command each instead of two.
-  local nextDue = tonumber(redis.call('ZRANGE', k.delayed, 0, 0, 'WITHSCORES')[2])
-  local nextExpiry = tonumber(redis.call('ZRANGE', k.leases, 0, 0, 'WITHSCORES')[2])
+  local nextDue = earliest_score(k.delayed)
+  local nextExpiry = earliest_score(k.leases)
 
   -- Promote due delayed messages (countdown, eta, retry backoff) to ready.
   if nextDue and nextDue <= now then
@@ -23,7 +28,7 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
       if priority > 0 then push_ready(k.ready, k.prio, k.seq, id, priority, false) else plain[#plain + 1] = id end
     end
     if #plain > 0 then redis.call('RPUSH', k.ready, unpack(plain)) end
-    nextDue = tonumber(redis.call('ZRANGE', k.delayed, 0, 0, 'WITHSCORES')[2])
+    nextDue = earliest_score(k.delayed)
   end
 
   -- Take back expired leases first: they have waited longest.
@@ -108,7 +113,7 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
   if #claimed < max then
     -- Re-leasing expired messages moved the earliest lease; otherwise the new leases may be it.
     if #expired > 0 then
-      nextExpiry = tonumber(redis.call('ZRANGE', k.leases, 0, 0, 'WITHSCORES')[2])
+      nextExpiry = earliest_score(k.leases)
     elseif #claimed > 0 and not (nextExpiry and nextExpiry < now + leaseMs) then
       nextExpiry = now + leaseMs
     end
