@@ -32,6 +32,7 @@ await build({
 });
 
 assertClassNamesKept();
+assertAsciiOutput();
 
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--emitDeclarationOnly'], {
   stdio: 'inherit',
@@ -65,6 +66,24 @@ function assertClassNamesKept() {
           `build: esbuild renamed a class to ${name} in dist/${file} (two modules share its name); rename one`,
         );
       }
+    }
+  }
+}
+
+/**
+ * V8 keeps each module's source in the heap, and keeps it as UTF-16 (two bytes a character) when
+ * one character is outside Latin-1: one dash in a comment esbuild kept doubled the main chunk's
+ * ~160 KB in every process. esbuild escapes strings and identifiers; comments it keeps are ours.
+ */
+function assertAsciiOutput() {
+  for (const file of readdirSync(dist).filter((name) => name.endsWith('.js'))) {
+    const lines = readFileSync(join(dist, file), 'utf8').split('\n');
+    const at = lines.findIndex((line) => /[^\t\n\r\x20-\x7e]/.test(line));
+    if (at >= 0) {
+      throw new Error(
+        `build: dist/${file}:${at + 1} has a non-ASCII character, which makes V8 hold the whole ` +
+          `module as UTF-16; write that comment in ASCII:\n  ${lines[at].trim()}`,
+      );
     }
   }
 }

@@ -213,7 +213,7 @@ export class Worker {
   /**
    * Claims more when the free window (slots + prefetch) is worth it: half the window, or at once
    * when nothing is buffered or coming. Called synchronously as each task finishes, so the next
-   * claim is on its way while the rest of a batch still runs — claims overlap, and a busy worker
+   * claim is on its way while the rest of a batch still runs: claims overlap, and a busy worker
    * rarely waits for a round trip.
    */
   private topUp(): void {

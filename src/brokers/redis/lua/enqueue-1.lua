@@ -1,8 +1,8 @@
 -- Stores new messages, ready or delayed, honouring idempotency keys.
 -- KEYS[1] messages (hash). The queue's other keys share its name up to 'messages' (and so its hash
 --   tag and slot): they are derived here rather than passed, as every argument costs on each call.
--- ARGV per message, 3 fields: id, envelope, placement (0–255: ready at that priority; negative:
---   delayed until −placement, epoch ms). A message with an idempotency key is followed by 3 more:
+-- ARGV per message, 3 fields: id, envelope, placement (0-255: ready at that priority; negative:
+--   delayed until -placement, epoch ms). A message with an idempotency key is followed by 3 more:
 --   '' (never an id), the idempotency key (full Redis key), its lifetime in ms.
 -- Returns only the duplicates, as pairs: the message's position (1-based), then the id that stands
 -- for it (the first submission with the same idempotency key, or the id already stored here).
