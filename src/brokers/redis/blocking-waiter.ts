@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { earlyTimeout } from '../../util/early-timeout.js';
 import { connectRedis } from './redis-connection.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
 
@@ -53,9 +54,10 @@ export class BlockingWaiter {
     try {
       const clientId = this.clientIds.get(blocking) ?? (await this.learnClientId(blocking));
       // Redis checks blocking timeouts only ~10 times a second; a local timer that unblocks the
-      // connection wakes us on time (a delayed task due in 20 ms starts in 20 ms, not 100). The
-      // unblock travels on another connection and may overtake the wait it is meant to end (then
-      // Redis answers 0): it is sent again until the wait has ended.
+      // connection wakes us on time (a delayed task due in 20 ms starts in 20 ms, not 100). A long
+      // wait ends a little early (see earlyTimeout) and the caller waits out the rest. The unblock
+      // travels on another connection and may overtake the wait it is meant to end (then Redis
+      // answers 0): it is sent again until the wait has ended.
       const unblock = (): void => {
         this.control.client('UNBLOCK', clientId).then(
           (unblocked) => {
@@ -64,7 +66,7 @@ export class BlockingWaiter {
           () => {},
         );
       };
-      timer = setTimeout(unblock, waitMs);
+      timer = setTimeout(unblock, earlyTimeout(waitMs));
       // The wait and the command behind it leave in one write (one system call, one read in Redis).
       const socket = blocking.status === 'ready' ? blocking.stream : undefined;
       socket?.cork();
