@@ -60,13 +60,9 @@ function buildLibrary(): { source: string; functions: Record<ScriptName, Library
   return { source: [`#!lua name=turbine_${hash}`, ...helpers, ...registrations].join('\n'), functions };
 }
 
-let functionNames: Record<ScriptName, LibraryFunction> | undefined;
-/**
- * The functions' names, read on first use (an app on the embedded broker never reads the Lua
- * files). Only the names are kept: the ~20 KB source is built again on the rare load.
- */
-const libraryFunctions = (): Record<ScriptName, LibraryFunction> =>
-  (functionNames ??= buildLibrary().functions);
+let built: ReturnType<typeof buildLibrary> | undefined;
+/** Built on first use: an app on the embedded broker never reads the Lua files. */
+const library = (): ReturnType<typeof buildLibrary> => (built ??= buildLibrary());
 
 /** The error for a server without functions (`FCALL`): a Redis older than 7.0. */
 function tooOld(redis: Redis, cause: Error): ConfigError {
@@ -80,7 +76,7 @@ function tooOld(redis: Redis, cause: Error): ConfigError {
 /** Loads the library unless the server has it already (another process may have loaded it). */
 async function loadLibrary(redis: Redis): Promise<void> {
   try {
-    await redis.function('LOAD', buildLibrary().source);
+    await redis.function('LOAD', library().source);
   } catch (error) {
     if (!/already exists/.test((error as Error).message)) throw error;
   }
@@ -95,7 +91,7 @@ async function loadLibrary(redis: Redis): Promise<void> {
 export function defineScripts(redis: Redis): ScriptedRedis {
   const scripted = redis as ScriptedRedis;
   let loading: Promise<void> | undefined;
-  for (const [script, { name: fn, keys }] of Object.entries(libraryFunctions()) as [
+  for (const [script, { name: fn, keys }] of Object.entries(library().functions) as [
     ScriptName,
     LibraryFunction,
   ][]) {
