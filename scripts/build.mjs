@@ -81,7 +81,7 @@ function assertAsciiOutput() {
     const at = lines.findIndex((line) => /[^\t\n\r\x20-\x7e]/.test(line));
     if (at >= 0) {
       throw new Error(
-        `build: dist/${file}:${at + 1} has a non-ASCII character, which makes V8 hold the whole ` +
+        `build: dist/${file}:${at + 1} has a character outside printable ASCII, which makes V8 hold the whole ` +
           `module as UTF-16; write that comment in ASCII:\n  ${lines[at].trim()}`,
       );
     }

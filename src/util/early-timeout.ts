@@ -1,4 +1,4 @@
-/** A timer this short fires on time (late by well under a millisecond). */
+/** A timer this short fires on time (here: late by under a millisecond). */
 const ON_TIME_MS = 20;
 /** The share of a longer wait left to a second timer. */
 const EARLY_SHARE = 0.05;
