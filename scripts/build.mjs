@@ -78,10 +78,10 @@ function assertClassNamesKept() {
 function assertAsciiOutput() {
   for (const file of readdirSync(dist).filter((name) => name.endsWith('.js'))) {
     const lines = readFileSync(join(dist, file), 'utf8').split('\n');
-    const at = lines.findIndex((line) => /[^\t\n\r\x20-\x7e]/.test(line));
+    const at = lines.findIndex((line) => /[^\p{ASCII}]/u.test(line));
     if (at >= 0) {
       throw new Error(
-        `build: dist/${file}:${at + 1} has a character outside printable ASCII, which makes V8 hold the whole ` +
+        `build: dist/${file}:${at + 1} has a non-ASCII character, which makes V8 hold the whole ` +
           `module as UTF-16; write that comment in ASCII:\n  ${lines[at].trim()}`,
       );
     }
