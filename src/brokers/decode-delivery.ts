@@ -1,5 +1,5 @@
 import type { Delivery } from './broker.js';
-import { decodeEnvelope, MalformedMessageError } from '../protocol/codec.js';
+import { decodeEnvelope, MalformedMessageError, printable } from '../protocol/codec.js';
 
 /**
  * A claimed message as a {@link Delivery}: its envelope decoded, or — when it is missing
@@ -15,7 +15,7 @@ export function decodeDelivery(
 ): Delivery {
   const delivery: Delivery = { id, queue, envelope: undefined, deliveries, poisoned, revoked };
   if (raw === undefined) {
-    delivery.problem = `no envelope is stored for message id '${printable(id)}'`;
+    delivery.problem = `no envelope is stored for message id '${printable(id, 60)}'`;
     return delivery;
   }
   try {
@@ -25,9 +25,4 @@ export function decodeDelivery(
     delivery.problem = error instanceof MalformedMessageError ? error.message : String(error);
   }
   return delivery;
-}
-
-/** An id as it can be shown in a message: 60 characters at most, printable ASCII only. */
-function printable(text: string): string {
-  return text.slice(0, 60).replace(/[^\x20-\x7e]/g, '?');
 }

@@ -186,6 +186,10 @@ export function decodeEnvelope(raw: string): Envelope {
 }
 
 function preview(raw: string): string {
-  const printable = raw.slice(0, 40).replace(/[^\x20-\x7e]/g, '?');
-  return `${raw.length} bytes, starting '${printable}'`;
+  return `${raw.length} bytes, starting '${printable(raw, 40)}'`;
+}
+
+/** `text` as it can be shown in a message: its first `max` characters, printable ASCII only. */
+export function printable(text: string, max: number): string {
+  return text.slice(0, max).replace(/[^\x20-\x7e]/g, '?');
 }

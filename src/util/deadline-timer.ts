@@ -1,3 +1,5 @@
+import { earlyTimeout } from './early-timeout.js';
+
 /** A deadline waiting in a {@link DeadlineTimer}; pass it to `cancel`. */
 export interface Deadline {
   /** When it is due, on the `performance.now()` clock. */
@@ -65,7 +67,9 @@ export class DeadlineTimer {
   private arm(at: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.armedAt = at;
-    this.timer = setTimeout(() => this.expire(), Math.max(1, Math.ceil(at - performance.now())));
+    // Ends a long wait a little early (see earlyTimeout): `expire` re-arms for what is not yet due.
+    const waitMs = Math.max(1, Math.ceil(at - performance.now()));
+    this.timer = setTimeout(() => this.expire(), earlyTimeout(waitMs));
     this.timer.unref();
   }
 
