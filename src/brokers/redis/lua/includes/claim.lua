@@ -12,10 +12,16 @@ local function earliest_score(key)
 end
 
 local function claim_batch(k, now, max, leaseMs, maxDeliveries)
+  -- An idle queue has nothing delayed, leased or prioritized: one EXISTS says so, where the three
+  -- reads below would cost a call each (in a function every call costs more than the command).
+  local scheduled = redis.call('EXISTS', k.delayed, k.leases, k.prio) > 0
   -- The earliest delayed message and the earliest lease say whether anything fell due or expired
   -- and, most often, when that will next happen: one command each instead of two.
-  local nextDue = earliest_score(k.delayed)
-  local nextExpiry = earliest_score(k.leases)
+  local nextDue, nextExpiry = nil, nil
+  if scheduled then
+    nextDue = earliest_score(k.delayed)
+    nextExpiry = earliest_score(k.leases)
+  end
 
   -- Promote due delayed messages (countdown, eta, retry backoff) to ready.
   if nextDue and nextDue <= now then
@@ -45,10 +51,14 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
 
   local want = max - #claimed
   if want > 0 then
-    local popped = redis.call('ZPOPMIN', k.prio, want)
-    for i = 1, #popped, 2 do
-      claimed[#claimed + 1] = popped[i]
-      isFresh[#claimed] = true
+    -- Without `scheduled` the priority set was empty, and only a promotion (which needs delayed
+    -- messages, so `scheduled`) could have filled it since.
+    if scheduled then
+      local popped = redis.call('ZPOPMIN', k.prio, want)
+      for i = 1, #popped, 2 do
+        claimed[#claimed + 1] = popped[i]
+        isFresh[#claimed] = true
+      end
     end
     want = max - #claimed
     if want > 0 then
@@ -74,18 +84,20 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
     redis.call('ZADD', k.leases, unpack(leaseArgs))
     local payloads = redis.call('HMGET', k.messages, unpack(claimed))
 
-    -- Fresh messages may carry expiries from earlier leases (then given back by a stopping worker).
-    if redis.call('HLEN', k.redeliveries) > 0 then
-      local previous = redis.call('HMGET', k.redeliveries, unpack(claimed))
-      for i in ipairs(claimed) do
-        if isFresh[i] then counts[i] = tonumber(previous[i]) or 0 end
-      end
-    end
-
+    -- Expired leases and revocations are rare: one EXISTS looks for both.
     local revoked = {}
-    if redis.call('ZCARD', k.revoked) > 0 then
-      redis.call('ZREMRANGEBYSCORE', k.revoked, '-inf', now)
-      revoked = redis.call('ZMSCORE', k.revoked, unpack(claimed))
+    if redis.call('EXISTS', k.redeliveries, k.revoked) > 0 then
+      -- Fresh messages may carry expiries from earlier leases (then given back by a stopping worker).
+      if redis.call('HLEN', k.redeliveries) > 0 then
+        local previous = redis.call('HMGET', k.redeliveries, unpack(claimed))
+        for i in ipairs(claimed) do
+          if isFresh[i] then counts[i] = tonumber(previous[i]) or 0 end
+        end
+      end
+      if redis.call('ZCARD', k.revoked) > 0 then
+        redis.call('ZREMRANGEBYSCORE', k.revoked, '-inf', now)
+        revoked = redis.call('ZMSCORE', k.revoked, unpack(claimed))
+      end
     end
 
     local exceptions = {}

@@ -62,8 +62,11 @@ local function settle_batch(ARGV, k, now, resultPrefix, keyPrefix, count, first)
 
   if #all > 0 then
     call_chunked('ZREM', k.leases, all, 2000)
-    if redis.call('HLEN', k.started) > 0 then call_chunked('HDEL', k.started, all, 2000) end
-    if #outcomes > 0 and redis.call('HLEN', k.redeliveries) > 0 then call_chunked('HDEL', k.redeliveries, outcomes, 2000) end
+    -- Start marks and redelivery counts are kept only for some messages: one EXISTS looks for both.
+    if redis.call('EXISTS', k.started, k.redeliveries) > 0 then
+      call_chunked('HDEL', k.started, all, 2000)
+      if #outcomes > 0 then call_chunked('HDEL', k.redeliveries, outcomes, 2000) end
+    end
   end
   if #removed > 0 then call_chunked('HDEL', k.messages, removed, 2000) end
   if earliest then wake(k.marker, earliest) end
