@@ -25,7 +25,6 @@ import {
   RESULT_PREFIX,
   resultKey,
   REVOKED_KEY,
-  type QueueKeys,
 } from './keys.js';
 import { connectRedis } from './redis-connection.js';
 import { RedisDlqStore } from './redis-dlq-store.js';
@@ -118,7 +117,8 @@ export class RedisBroker implements Broker {
       const queue = queues[(first + i) % queues.length]!;
       this.register(queue);
       const reply = await this.redis.turbineClaim(
-        ...claimKeys(queueKeys(queue)),
+        queueKeys(queue).messages,
+        REVOKED_KEY,
         this.clock(),
         request.max - deliveries.length,
         request.leaseMs,
@@ -137,12 +137,10 @@ export class RedisBroker implements Broker {
     request: ClaimRequest,
   ): Promise<ClaimResult> {
     this.register(queue);
-    const keys = queueKeys(queue);
     const tail = settleArgsByQueue(settlements, this.writesRecords).get(queue)!;
     const reply = await this.redis.turbineSettleClaim(
-      ...claimKeys(keys),
-      keys.dlq,
-      keys.dlqEntries,
+      queueKeys(queue).messages,
+      REVOKED_KEY,
       this.clock(),
       request.max,
       request.leaseMs,
@@ -174,7 +172,7 @@ export class RedisBroker implements Broker {
       return undefined;
     }
     this.register(queue);
-    const claimArgs = [...claimKeys(queueKeys(queue)), 0, then.max, then.leaseMs, then.maxDeliveries];
+    const claimArgs = [queueKeys(queue).messages, REVOKED_KEY, 0, then.max, then.leaseMs, then.maxDeliveries];
     const reply = await this.waiter.wait(markers, waitMs, signal, (blocked) =>
       blocked.turbineClaim(...claimArgs),
     );
@@ -210,18 +208,9 @@ export class RedisBroker implements Broker {
   async settle(settlements: readonly Settlement[]): Promise<void> {
     const now = this.clock();
     await Promise.all(
-      [...settleArgsByQueue(settlements, this.writesRecords)].map(([queue, tail]) => {
-        const keys = queueKeys(queue);
-        return this.redis.turbineSettle(
-          ...scriptQueueKeys(keys),
-          keys.dlq,
-          keys.dlqEntries,
-          now,
-          RESULT_PREFIX,
-          KEY_PREFIX,
-          ...tail,
-        );
-      }),
+      [...settleArgsByQueue(settlements, this.writesRecords)].map(([queue, tail]) =>
+        this.redis.turbineSettle(queueKeys(queue).messages, now, RESULT_PREFIX, KEY_PREFIX, ...tail),
+      ),
     );
   }
 
@@ -377,24 +366,4 @@ function readClaimReply(queue: string, reply: unknown, deliveries: Delivery[]): 
     );
   }
   return Number(flat[0]);
-}
-
-/** The nine keys of a queue that claim and settle scripts take first (`queue_keys_from` in common.lua). */
-function scriptQueueKeys(keys: QueueKeys): string[] {
-  return [
-    keys.ready,
-    keys.prio,
-    keys.delayed,
-    keys.messages,
-    keys.leases,
-    keys.started,
-    keys.redeliveries,
-    keys.marker,
-    keys.seq,
-  ];
-}
-
-/** The KEYS of `claim-10`: the queue's nine, then the global revocations. */
-function claimKeys(keys: QueueKeys): string[] {
-  return [...scriptQueueKeys(keys), REVOKED_KEY];
 }

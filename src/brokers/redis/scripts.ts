@@ -14,9 +14,9 @@ const read = (file: string): string => readFileSync(new URL(file, LUA_DIR), 'utf
  */
 const SCRIPT_FILES = {
   turbineEnqueue: 'enqueue-1.lua',
-  turbineClaim: 'claim-10.lua',
-  turbineSettle: 'settle-11.lua',
-  turbineSettleClaim: 'settle-claim-12.lua',
+  turbineClaim: 'claim-2.lua',
+  turbineSettle: 'settle-1.lua',
+  turbineSettleClaim: 'settle-claim-2.lua',
   turbineRevoke: 'revoke-8.lua',
   turbinePurge: 'purge-4.lua',
   turbineDlqReplay: 'dlq-replay-9.lua',

@@ -28,7 +28,7 @@ export function settleArgsByQueue(
   return tails;
 }
 
-/** Appends to `args` the `settle-11.lua` operation of one settlement ('A', 'R', 'D', 'L'). */
+/** Appends to `args` the `settle-1.lua` operation of one settlement ('A', 'R', 'D', 'L'). */
 function pushSettlementArgs(args: (string | number)[], settlement: Settlement, writesRecords: boolean): void {
   const { id } = settlement.delivery;
   switch (settlement.kind) {
@@ -52,7 +52,7 @@ function pushSettlementArgs(args: (string | number)[], settlement: Settlement, w
   else args.push('', 1);
 }
 
-/** ARGV for `settle-11.lua`'s workflow effects ('F', 'J', 'X', 'C', 'Q'; see the script's header). */
+/** ARGV for `settle-1.lua`'s workflow effects ('F', 'J', 'X', 'C', 'Q'; see the script's header). */
 export function effectArgs(effects: WorkflowEffects, writesRecords: boolean): (string | number)[] {
   const args: (string | number)[] = [];
   for (const { envelope, dueAt } of effects.followUps ?? []) {

@@ -1,7 +1,7 @@
 import type { Delivery } from '../broker.js';
 import { decodeDelivery } from '../decode-delivery.js';
 
-/** Flags of one message in the reply of `claim-10.lua`. */
+/** Flags of one message in the reply of `claim-2.lua`. */
 const FLAG_MISSING = 1;
 const FLAG_REVOKED = 2;
 const FLAG_POISONED = 4;

@@ -3,7 +3,7 @@ import type { ChordJoin } from '../broker.js';
 import { expiresAt, type StoredMessage } from './message-writes.js';
 
 /**
- * Chord bookkeeping inside the settle transaction, the twin of the chord part of `settle-11.lua`.
+ * Chord bookkeeping inside the settle transaction, the twin of the chord part of `settle-1.lua`.
  * The caller stores what these return (the body, its DLQ entry), so every enqueue goes through
  * one path.
  */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { MessageWrites } from './message-writes.js';
 
-/** Delayed messages promoted per queue and claim, as in `claim-10.lua`. */
+/** Delayed messages promoted per queue and claim, as in `claim-2.lua`. */
 const PROMOTE_BATCH = 1_000;
 
 /** One leased message as the claim transition hands it out. */
@@ -44,7 +44,7 @@ interface LeasedRow {
 }
 
 /**
- * Prepares the body of the claim transition, the twin of `claim-10.lua`: per queue in the given
+ * Prepares the body of the claim transition, the twin of `claim-2.lua`: per queue in the given
  * order, promote due delayed messages, take back expired leases first (they have waited longest,
  * and each counts a redelivery), then lease ready messages, highest priority first and FIFO
  * within a priority. Runs inside the caller's transaction.

@@ -29,7 +29,7 @@ export interface EffectWrites {
   deadLetters: readonly { id: string; queue: string; failedAt: number; entry: string }[];
 }
 
-/** One settlement, the SQLite twin of a `settle-11.lua` operation ('A', 'R', 'D', 'L'). */
+/** One settlement, the SQLite twin of a `settle-1.lua` operation ('A', 'R', 'D', 'L'). */
 export type SettleOp =
   | { op: 'complete'; id: string; record: RecordWrite | undefined; effects?: EffectWrites }
   | { op: 'retry'; message: StoredMessage; record: RecordWrite | undefined }
@@ -52,7 +52,7 @@ export interface Transitions {
     items: readonly EnqueueItem[],
     newQueues: readonly string[],
   ): { id: string; duplicate: boolean }[];
-  /** Twin of `claim-10.lua`: promotes, takes back expired leases, leases ready messages. */
+  /** Twin of `claim-2.lua`: promotes, takes back expired leases, leases ready messages. */
   claim(
     now: number,
     queues: readonly string[],
@@ -61,7 +61,7 @@ export interface Transitions {
     maxDeliveries: number,
   ): ClaimOutcome;
   /**
-   * Twin of `settle-11.lua`: ends holds, writes their records and applies their workflow effects
+   * Twin of `settle-1.lua`: ends holds, writes their records and applies their workflow effects
    * (follow-ups, chord joins and failures, extra records and DLQ entries). Returns how many messages the
    * effects stored (follow-ups and chord bodies).
    */

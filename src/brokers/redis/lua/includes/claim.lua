@@ -1,6 +1,6 @@
 -- Claims: leases up to `max` messages of one queue to a worker. First promotes due delayed
 -- messages, then takes back messages whose lease expired (their worker is gone), then pops ready
--- ones, highest priority first. `k` holds the queue's keys (see queue_keys_from in common.lua).
+-- ones, highest priority first. `k` holds the queue's keys (see queue_keys_of in common.lua).
 -- Returns { nextWakeAt (-1 = none), n, then per message its id and envelope ('' when missing),
 --   then only for the exceptions (messages delivered before, or flagged) a triple: position
 --   (1-based), deliveries (this one included), flags (1 = envelope missing, 2 = revoked,

@@ -53,10 +53,16 @@ local function enqueue_into(keyPrefix, queue, id, payload, priority, dueAt, now)
   end
 end
 
--- The nine keys of one queue that claim and settle scripts receive first, by name.
-local function queue_keys_from(keys)
+-- The keys of the queue whose messages hash is `messagesKey`, by name. A queue's keys share its
+-- name up to their last part (keys.ts builds the same names) and so its hash tag and slot: the
+-- claim and settle functions take that one key rather than eleven, as every argument costs the
+-- caller and Redis on each call.
+local function queue_keys_of(messagesKey)
+  local base = string.sub(messagesKey, 1, -#'messages' - 1)
   return {
-    ready = keys[1], prio = keys[2], delayed = keys[3], messages = keys[4], leases = keys[5],
-    started = keys[6], redeliveries = keys[7], marker = keys[8], seq = keys[9],
+    ready = base .. 'ready', prio = base .. 'prio', delayed = base .. 'delayed',
+    messages = messagesKey, leases = base .. 'leases', started = base .. 'started',
+    redeliveries = base .. 'redeliveries', marker = base .. 'marker', seq = base .. 'seq',
+    dlq = base .. 'dlq', dlqEntries = base .. 'dlq:entries',
   }
 end

@@ -1,5 +1,5 @@
 -- Settles: ends workers' holds on messages of one queue and records their outcome. `k` holds the
--- queue's keys (see queue_keys_from in common.lua), ARGV the calling function's arguments: operations
+-- queue's keys (see queue_keys_of in common.lua), ARGV the calling function's arguments: operations
 -- start at ARGV[first], `count` of them, and workflow effects follow them to the end of ARGV.
 -- ARGV[first..] per settlement, an op, the message id, then the op's fields (record '' = none):
 --   'A' complete: record, recordTtlMs. The message is removed.

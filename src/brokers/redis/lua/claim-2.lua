@@ -1,10 +1,10 @@
 -- Leases up to `max` messages of one queue to a worker (claim_batch, includes/claim.lua).
--- KEYS[1..9] the queue's ready, prio, delayed, messages, leases, started, redeliveries, marker, seq
--- KEYS[10] revoked (global zset)
+-- KEYS[1] the queue's messages (hash); its other keys are derived from it (queue_keys_of)
+-- KEYS[2] revoked (global zset)
 -- ARGV[1] now (0: Redis's clock, for a claim sent ahead of time)  ARGV[2] max  ARGV[3] leaseMs
 -- ARGV[4] maxDeliveries
-local k = queue_keys_from(KEYS)
-k.revoked = KEYS[10]
+local k = queue_keys_of(KEYS[1])
+k.revoked = KEYS[2]
 local now = tonumber(ARGV[1])
 if now == 0 then
   local time = redis.call('TIME')
