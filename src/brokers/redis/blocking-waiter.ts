@@ -6,6 +6,9 @@ import { defineScripts, type ScriptedRedis } from './scripts.js';
 /** Pause before unblocking again when an unblock found the connection not yet blocked. */
 const UNBLOCK_RETRY_MS = 1;
 
+/** Marks a promise as handled; one function for every wait rather than a closure each. */
+const ignore = (): void => {};
+
 /**
  * Waits for a queue's wake-up marker with `BZPOPMIN`, so an idle worker costs Redis nothing. A
  * blocked connection serves one waiter at a time, so concurrent waiters (several workers of one
@@ -73,7 +76,7 @@ export class BlockingWaiter {
       const waited = blocking.bzpopmin(...markers, (waitMs + 1_000) / 1_000);
       const next = then?.(blocking);
       socket?.uncork();
-      next?.catch(() => {}); // Awaited below; a failed wait reports the error first.
+      next?.catch(ignore); // Awaited below; a failed wait reports the error first.
       await waited;
       waiting = false;
       clearTimeout(timer);

@@ -207,11 +207,14 @@ export class RedisBroker implements Broker {
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
     const now = this.clock();
-    await Promise.all(
-      [...settleArgsByQueue(settlements, this.writesRecords)].map(([queue, tail]) =>
+    const calls: Promise<unknown>[] = [];
+    for (const [queue, tail] of settleArgsByQueue(settlements, this.writesRecords)) {
+      calls.push(
         this.redis.turbineSettle(queueKeys(queue).messages, now, RESULT_PREFIX, KEY_PREFIX, ...tail),
-      ),
-    );
+      );
+    }
+    // One queue, the common case, is awaited directly: an idle worker settles once per task.
+    await (calls.length === 1 ? calls[0] : Promise.all(calls));
   }
 
   async revoke(id: string, record: ResultRecord | undefined): Promise<void> {
