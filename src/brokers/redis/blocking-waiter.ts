@@ -6,7 +6,7 @@ import { defineScripts, type ScriptedRedis } from './scripts.js';
 /** Pause before unblocking again when an unblock found the connection not yet blocked. */
 const UNBLOCK_RETRY_MS = 1;
 
-/** Marks a promise as handled; one function for every wait rather than a closure each. */
+/** Marks a promise as handled: one function for every wait rather than a closure each. */
 const ignore = (): void => {};
 
 /**
@@ -62,12 +62,9 @@ export class BlockingWaiter {
       // travels on another connection and may overtake the wait it is meant to end (then Redis
       // answers 0): it is sent again until the wait has ended.
       const unblock = (): void => {
-        this.control.client('UNBLOCK', clientId).then(
-          (unblocked) => {
-            if (waiting && Number(unblocked) === 0) timer = setTimeout(unblock, UNBLOCK_RETRY_MS);
-          },
-          () => {},
-        );
+        this.control.client('UNBLOCK', clientId).then((unblocked) => {
+          if (waiting && Number(unblocked) === 0) timer = setTimeout(unblock, UNBLOCK_RETRY_MS);
+        }, ignore);
       };
       timer = setTimeout(unblock, earlyTimeout(waitMs));
       // The wait and the command behind it leave in one write (one system call, one read in Redis).

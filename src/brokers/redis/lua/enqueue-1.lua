@@ -1,6 +1,5 @@
 -- Stores new messages, ready or delayed, honouring idempotency keys.
--- KEYS[1] messages (hash). The queue's other keys share its name up to 'messages' (and so its hash
---   tag and slot): they are derived here rather than passed, as every argument costs on each call.
+-- KEYS[1] messages (hash); the queue's other keys are derived from it (queue_base in common.lua).
 -- ARGV per message, 3 fields: id, envelope, placement (0-255: ready at that priority; negative:
 --   delayed until -placement, epoch ms). A message with an idempotency key is followed by 3 more:
 --   '' (never an id), the idempotency key (full Redis key), its lifetime in ms.
@@ -8,7 +7,7 @@
 -- for it (the first submission with the same idempotency key, or the id already stored here).
 -- Wakes one blocked worker through the marker.
 local messagesKey = KEYS[1]
-local base = string.sub(messagesKey, 1, -#'messages' - 1)
+local base = queue_base(messagesKey)
 local readyIds, duplicates = {}, {}
 local earliest = nil
 local count, position, i = #ARGV, 0, 1

@@ -53,12 +53,16 @@ local function enqueue_into(keyPrefix, queue, id, payload, priority, dueAt, now)
   end
 end
 
--- The keys of the queue whose messages hash is `messagesKey`, by name. A queue's keys share its
--- name up to their last part (keys.ts builds the same names) and so its hash tag and slot: the
--- claim and settle functions take that one key rather than eleven, as every argument costs the
--- caller and Redis on each call.
+-- What the key names of a queue share, given its messages key: they differ only in their last part
+-- (keys.ts builds the same names), so they share its hash tag and slot too. Functions take that one
+-- key and derive the others, as every argument costs the caller and Redis on each call.
+local function queue_base(messagesKey)
+  return string.sub(messagesKey, 1, -#'messages' - 1)
+end
+
+-- The keys of the queue whose messages hash is `messagesKey`, by name (claim and settle).
 local function queue_keys_of(messagesKey)
-  local base = string.sub(messagesKey, 1, -#'messages' - 1)
+  local base = queue_base(messagesKey)
   return {
     ready = base .. 'ready', prio = base .. 'prio', delayed = base .. 'delayed',
     messages = messagesKey, leases = base .. 'leases', started = base .. 'started',
