@@ -26,15 +26,21 @@ export function enqueueArgs(
   now: number,
 ): (string | number)[] {
   const args: (string | number)[] = [];
-  for (const index of indexes) {
-    const { envelope, dueAt } = messages[index]!;
-    args.push(envelope.id, encodeNewEnvelope(envelope), placement(envelope.priority, dueAt, now));
-    if (envelope.idempotencyKey) {
-      const ttlMs = envelope.resultTtlMs ?? REVOCATION_MEMORY_MS;
-      args.push('', IDEMPOTENCY_PREFIX + envelope.idempotencyKey, ttlMs);
-    }
-  }
+  for (const index of indexes) pushMessageArgs(args, messages[index]!, now);
   return args;
+}
+
+/** Appends the ARGV fields of one message to `args`. */
+export function pushMessageArgs(
+  args: (string | number)[],
+  { envelope, dueAt }: OutgoingMessage,
+  now: number,
+): void {
+  args.push(envelope.id, encodeNewEnvelope(envelope), placement(envelope.priority, dueAt, now));
+  if (envelope.idempotencyKey) {
+    const ttlMs = envelope.resultTtlMs ?? REVOCATION_MEMORY_MS;
+    args.push('', IDEMPOTENCY_PREFIX + envelope.idempotencyKey, ttlMs);
+  }
 }
 
 /** Where the script puts a message: its priority when ready now, minus its due time when delayed. */

@@ -31,7 +31,7 @@ import { RedisDlqStore } from './redis-dlq-store.js';
 import { queuesToSearch } from './redis-locator.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
 import { BlockingWaiter } from './blocking-waiter.js';
-import { enqueueArgs, groupByQueue, markDuplicates } from './enqueue-args.js';
+import { enqueueArgs, groupByQueue, markDuplicates, pushMessageArgs } from './enqueue-args.js';
 import { recordArgs, settleArgsByQueue } from './settle-args.js';
 import { toDelivery } from './to-delivery.js';
 
@@ -80,7 +80,24 @@ export class RedisBroker implements Broker {
     return this.redis;
   }
 
-  async enqueue(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> {
+  enqueue(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> {
+    return messages.length === 1 ? this.enqueueOne(messages[0]!) : this.enqueueMany(messages);
+  }
+
+  /** What each `delay()` sends: one message needs no grouping by queue, so it allocates less. */
+  private async enqueueOne(message: OutgoingMessage): Promise<EnqueueOutcome[]> {
+    const { id, queue } = message.envelope;
+    this.register(queue);
+    const args: (string | number)[] = [queueKeys(queue).messages];
+    pushMessageArgs(args, message, this.clock());
+    // The script reports duplicates only, as [position, standing id].
+    const duplicate = (await this.redis.turbineEnqueue(...args)) as (number | string)[];
+    return [
+      duplicate.length === 0 ? { id, duplicate: false } : { id: String(duplicate[1]), duplicate: true },
+    ];
+  }
+
+  private async enqueueMany(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> {
     const now = this.clock();
     // Not a duplicate unless the script says so: it reports duplicates only.
     const outcomes = messages.map(({ envelope }): EnqueueOutcome => ({ id: envelope.id, duplicate: false }));
