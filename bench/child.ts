@@ -121,7 +121,7 @@ async function runProducer(system: BenchSystem, spec: ProducerSpec): Promise<voi
         const sentAt = now();
         await system.enqueueOne();
         const completedAt = await nextRelayed();
-        if (i >= spec.warmup) samples.push(completedAt - sentAt);
+        samples.push(completedAt - sentAt);
       }
       break;
     case 'delayed-stream':

@@ -14,7 +14,7 @@ export type ProducerMode =
   | { mode: 'bulk'; batch: number }
   /** one-at-a-time calls with `window` of them in flight, like concurrent request handlers */
   | { mode: 'window'; window: number }
-  /** enqueue one, wait for the parent to relay its completion, repeat; first `warmup` discarded */
+  /** enqueue one, wait for the parent to relay its completion, repeat; `warmup` tasks, then `count` */
   | { mode: 'latency'; warmup: number }
   /** tasks due `minDelayMs`–`maxDelayMs` later, sent at a steady `ratePerSec` */
   | { mode: 'delayed-stream'; minDelayMs: number; maxDelayMs: number; ratePerSec: number }

@@ -12,6 +12,7 @@ export interface Scale {
   /** Concurrency of the worker in the end-to-end, delayed, cost and memory scenarios. */
   workerConcurrency: number;
   latencySamples: number;
+  /** Tasks a fresh latency worker runs before the steady-state samples; reported apart. */
   latencyWarmup: number;
   /** Tasks in the delayed stream. */
   delayedSamples: number;
@@ -42,7 +43,9 @@ export function resolveScale(options: { quick: boolean; tasks?: number; reps?: n
     workerConcurrency: 50,
     // Sequential samples cost ~1 ms each: capped so latency does not dominate the run time.
     latencySamples: clamp(Math.round(tasks / 10), 200, 5000),
-    latencyWarmup: options.quick ? 20 : 100,
+    // V8 compiles a process's hot path over its first ~2,000 tasks: slow samples cluster there for
+    // every system (docs/performance.md, "Latency: steady state and a fresh worker").
+    latencyWarmup: options.quick ? 20 : 2000,
     delayedSamples: clamp(Math.round(tasks / 25), 100, 2000),
     delayedIdleSamples: clamp(Math.round(tasks / 1250), 5, 40),
     delayedRatePerSec: 500,
