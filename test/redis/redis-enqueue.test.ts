@@ -95,6 +95,10 @@ describe('RedisBroker.enqueue', () => {
       { id: 'same', duplicate: true },
       { id: 'other', duplicate: true },
     ]);
+    // One message alone takes a shorter path (each delay()): the same answer.
+    expect(await broker.enqueue([message({ id: 'same', args: ['again'] })])).toEqual([
+      { id: 'same', duplicate: true },
+    ]);
     expect(await readyIds()).toEqual(['same', 'other']);
     expect(decodeEnvelope((await client().hget(queueKeys('default').messages, 'same'))!)).toEqual(original);
   });

@@ -91,9 +91,9 @@ export class RedisBroker implements Broker {
     const args: (string | number)[] = [queueKeys(queue).messages];
     pushMessageArgs(args, message, this.clock());
     // The script reports duplicates only, as [position, standing id].
-    const duplicate = (await this.redis.turbineEnqueue(...args)) as (number | string)[];
+    const duplicates = (await this.redis.turbineEnqueue(...args)) as (number | string)[];
     return [
-      duplicate.length === 0 ? { id, duplicate: false } : { id: String(duplicate[1]), duplicate: true },
+      duplicates.length === 0 ? { id, duplicate: false } : { id: String(duplicates[1]), duplicate: true },
     ];
   }
 
