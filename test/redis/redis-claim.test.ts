@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { queueKeys } from '../../src/brokers/redis/keys.js';
 import { useRedisBrokers } from '../helpers/redis-brokers.js';
 import { manualClock, message } from '../sqlite/sqlite-test-kit.js';
 
-const { makeBroker } = useRedisBrokers();
+const { client, makeBroker } = useRedisBrokers();
 
 const LEASE_MS = 30_000;
 const request = { queues: ['default'], max: 10, workerId: 'w1', leaseMs: LEASE_MS, maxDeliveries: 5 };
@@ -46,5 +47,22 @@ describe('RedisBroker.claim: when to look again', () => {
   it('reports nothing to wake for when nothing is delayed or leased', async () => {
     const broker = makeBroker(manualClock().now);
     expect((await broker.claim(request)).nextWakeAt).toBeUndefined();
+  });
+});
+
+describe('RedisBroker.claim: the lease set', () => {
+  it('is a skiplist after a large claim, holding the leases only; small claims leave it a listpack', async () => {
+    const broker = makeBroker(manualClock().now);
+    const leases = queueKeys('default').leases;
+    await broker.enqueue(Array.from({ length: 20 }, (_, i) => message({ id: `m${i}` })));
+
+    await broker.claim({ ...request, max: 1 });
+    expect(await client().object('ENCODING', leases)).toBe('listpack');
+
+    const large = await broker.claim({ ...request, max: 16 });
+    expect(large.deliveries).toHaveLength(16);
+    expect(await client().object('ENCODING', leases)).toBe('skiplist');
+    const members = await client().zrange(leases, 0, -1);
+    expect(members.sort()).toEqual(Array.from({ length: 17 }, (_, i) => `m${i}`).sort());
   });
 });

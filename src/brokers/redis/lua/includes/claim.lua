@@ -11,6 +11,14 @@ local function earliest_score(key)
   return tonumber(redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2])
 end
 
+-- A busy worker's lease set churns: each claim adds a batch, each settle removes one. Redis keeps a
+-- sorted set of up to 128 members as a listpack, where every insert and removal walks the list; a
+-- member over 64 bytes turns it into a skiplist, which it stays until emptied. A claim this large
+-- adds such a member along with its leases and removes it at once (docs/performance.md).
+local SKIPLIST_FROM = 16
+-- Over 64 bytes, and longer than any task id (at most 200 characters): it never names a message.
+local SKIPLIST_MEMBER = ('~'):rep(201)
+
 local function claim_batch(k, now, max, leaseMs, maxDeliveries)
   -- An idle queue has nothing delayed, leased or prioritized: one EXISTS says so, where the three
   -- reads below would cost a call each (in a function every call costs more than the command).
@@ -81,7 +89,13 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
       leaseArgs[#leaseArgs + 1] = deadline
       leaseArgs[#leaseArgs + 1] = id
     end
+    local skiplist = #claimed >= SKIPLIST_FROM
+    if skiplist then
+      leaseArgs[#leaseArgs + 1] = 'inf'
+      leaseArgs[#leaseArgs + 1] = SKIPLIST_MEMBER
+    end
     redis.call('ZADD', k.leases, unpack(leaseArgs))
+    if skiplist then redis.call('ZREM', k.leases, SKIPLIST_MEMBER) end
     local payloads = redis.call('HMGET', k.messages, unpack(claimed))
 
     -- Expired leases and revocations are rare: one EXISTS looks for both.
