@@ -37,6 +37,8 @@ import { toDelivery } from './to-delivery.js';
 
 /** Messages per script call when enqueueing in bulk; calls are pipelined, so a list is one round trip. */
 const ENQUEUE_CHUNK = 5_000;
+/** The positions of a one-message enqueue, for `markDuplicates`. */
+const ONLY_MESSAGE: readonly number[] = [0];
 
 /** Options of {@link RedisBroker}. */
 export interface RedisBrokerOptions {
@@ -90,11 +92,9 @@ export class RedisBroker implements Broker {
     this.register(queue);
     const args: (string | number)[] = [queueKeys(queue).messages];
     pushMessageArgs(args, message, this.clock());
-    // The script reports duplicates only, as [position, standing id].
-    const duplicates = (await this.redis.turbineEnqueue(...args)) as (number | string)[];
-    return [
-      duplicates.length === 0 ? { id, duplicate: false } : { id: String(duplicates[1]), duplicate: true },
-    ];
+    const outcomes: EnqueueOutcome[] = [{ id, duplicate: false }];
+    markDuplicates(await this.redis.turbineEnqueue(...args), ONLY_MESSAGE, outcomes);
+    return outcomes;
   }
 
   private async enqueueMany(messages: readonly OutgoingMessage[]): Promise<EnqueueOutcome[]> {
