@@ -58,7 +58,9 @@ const METHOD = `## How it was measured
   library (Node + harness), included in every RSS figure. Every library is loaded as
   published JavaScript: Turbine from its compiled \`dist/\`, the peers from \`node_modules\`.
 - Cells show the median over repetitions with (min–max); ratios are Turbine's median over the
-  peer's. ↑ higher is better, ↓ lower is better. Timings are reported, never asserted.
+  peer's, in parentheses when the two systems' ranges overlap (this run does not separate them:
+  another run may order them the other way). ↑ higher is better, ↓ lower is better. Timings are
+  reported, never asserted.
 - Other work on the machine skews every number: the load average at the start is above, and
   each record in \`results.jsonl\` carries the load average when its run began.
 `;

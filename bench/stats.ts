@@ -44,3 +44,12 @@ export interface Summary {
 export function summarize(values: readonly number[]): Summary {
   return { median: median(values), min: min(values), max: max(values), count: values.length };
 }
+
+/**
+ * Whether two systems' min–max ranges over their repetitions overlap: then the run does not tell
+ * them apart, whatever their medians say. Needs two or more repetitions on each side.
+ */
+export function rangesOverlap(a: Summary | undefined, b: Summary | undefined): boolean {
+  if (!a || !b || a.count < 2 || b.count < 2) return false;
+  return a.min <= b.max && b.min <= a.max;
+}

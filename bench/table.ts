@@ -1,6 +1,7 @@
 /** The results table, as aligned text for stdout and as Markdown for the report. */
 import type { ResultRow } from './aggregate.js';
 import { formatNumber, formatRatio } from './format.js';
+import { rangesOverlap } from './stats.js';
 import type { SystemName } from './systems/types.js';
 
 function header(systems: SystemName[]): string[] {
@@ -17,6 +18,12 @@ function cell(row: ResultRow, system: SystemName): string {
   return `${median} (${formatNumber(summary.min)}–${formatNumber(summary.max)})`;
 }
 
+/** Turbine's ratio to `peer`, in parentheses when their ranges overlap (the run does not separate them). */
+function ratioCell(row: ResultRow, peer: SystemName): string {
+  const ratio = formatRatio(row.turbineRatios.get(peer));
+  return rangesOverlap(row.summaries.get('turbine'), row.summaries.get(peer)) ? `(${ratio})` : ratio;
+}
+
 function body(rows: ResultRow[], systems: SystemName[]): string[][] {
   const peers = systems.includes('turbine') ? systems.filter((s) => s !== 'turbine') : [];
   return rows.map((row, i) => [
@@ -24,7 +31,7 @@ function body(rows: ResultRow[], systems: SystemName[]): string[][] {
     rows[i - 1]?.benchCase === row.benchCase ? '' : row.benchCase.id,
     `${row.metric.label} ${row.metric.better === 'higher' ? '↑' : '↓'}`,
     ...systems.map((system) => cell(row, system)),
-    ...peers.map((peer) => formatRatio(row.turbineRatios.get(peer))),
+    ...peers.map((peer) => ratioCell(row, peer)),
   ]);
 }
 

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { aggregate } from '../../bench/aggregate.js';
+import type { RunRecord } from '../../bench/runner.js';
+import type { BenchCase } from '../../bench/scenarios/types.js';
+import { rangesOverlap } from '../../bench/stats.js';
+import type { SystemName } from '../../bench/systems/types.js';
+import { markdownTable } from '../../bench/table.js';
+
+const throughput: BenchCase = {
+  id: 'enqueue-one',
+  scenario: 'enqueue',
+  title: 'enqueue one at a time',
+  metrics: [{ key: 'tasksPerSec', label: 'tasks/s', better: 'higher' }],
+  run: () => Promise.reject(new Error('not run here')),
+};
+
+function records(values: Partial<Record<SystemName, number[]>>): RunRecord[] {
+  return Object.entries(values).flatMap(([system, reps]) =>
+    reps.map((value, rep) => ({
+      runId: 'test',
+      at: '2026-11-30T00:00:00Z',
+      quick: false,
+      tasks: 100,
+      scenario: throughput.scenario,
+      case: throughput.id,
+      system: system as SystemName,
+      rep: rep + 1,
+      metrics: { tasksPerSec: value },
+      durationMs: 1,
+      loadAverage: 0,
+    })),
+  );
+}
+
+/** The ratio cells of the only row: Turbine over each peer, in the order of `systems`. */
+function ratios(values: Partial<Record<SystemName, number[]>>, systems: SystemName[]): string[] {
+  const table = markdownTable(aggregate(records(values), [throughput], systems), systems);
+  const row = table.split('\n')[2]!.split('|').map((cell) => cell.trim());
+  return row.slice(-systems.length, -1);
+}
+
+describe('bench table ratios', () => {
+  it('puts a ratio in parentheses when the two ranges overlap', () => {
+    const systems: SystemName[] = ['turbine', 'bullmq', 'bee-queue'];
+    const cells = ratios(
+      { turbine: [7_400, 7_500, 8_800], bullmq: [5_700, 5_800, 5_900], 'bee-queue': [8_700, 9_400, 9_700] },
+      systems,
+    );
+    // BullMQ's best rep is below Turbine's worst: decided. bee-queue's worst is below Turbine's best: not.
+    expect(cells).toEqual(['1.29×', '(0.80×)']);
+  });
+
+  it('leaves a single repetition unmarked: there is no range to compare', () => {
+    expect(ratios({ turbine: [100], bullmq: [110] }, ['turbine', 'bullmq'])).toEqual(['0.91×']);
+  });
+
+  it('counts ranges that touch as overlapping', () => {
+    const turbine = { median: 2, min: 1, max: 3, count: 3 };
+    expect(rangesOverlap(turbine, { median: 4, min: 3, max: 5, count: 3 })).toBe(true);
+    expect(rangesOverlap(turbine, { median: 5, min: 3.5, max: 6, count: 3 })).toBe(false);
+    expect(rangesOverlap(turbine, undefined)).toBe(false);
+  });
+});
