@@ -35,7 +35,10 @@ function records(values: Partial<Record<SystemName, number[]>>): RunRecord[] {
 /** The ratio cells of the only row: Turbine over each peer, in the order of `systems`. */
 function ratios(values: Partial<Record<SystemName, number[]>>, systems: SystemName[]): string[] {
   const table = markdownTable(aggregate(records(values), [throughput], systems), systems);
-  const row = table.split('\n')[2]!.split('|').map((cell) => cell.trim());
+  const row = table
+    .split('\n')[2]!
+    .split('|')
+    .map((cell) => cell.trim());
   return row.slice(-systems.length, -1);
 }
 
