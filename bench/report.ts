@@ -43,7 +43,8 @@ const METHOD = `## How it was measured
   last completion event.
 - *end-to-end*: worker (concurrency 50) ready first, then a producer process with 50 enqueues in
   flight; tasks/s from the first enqueue to the last completion.
-- *latency*: enqueue one, wait for its completion event, repeat; a warm-up is discarded. Both ends
+- *latency*: enqueue one, wait for its completion event, repeat; p50/p95/p99 are taken after a
+  fresh worker's warm-up, whose own p99 is reported apart ("p99 ms, warm-up"). Both ends
   are stamped where they happen with the system-wide monotonic clock (\`process.hrtime\`), so the
   relay between the two processes is not in the sample.
 - *delayed*: tasks due 200–500 ms after sending (epoch ms, as the systems schedule them);
@@ -72,7 +73,7 @@ function markdown(input: ReportInput, chartFile: string): string {
     `# Turbine benchmark${scale.quick ? ' (quick)' : ''}${input.filtered ? ' (partial)' : ''}`,
     '',
     `Run ${input.runId}: \`${input.command}\`, ${(input.durationMs / 60_000).toFixed(1)} min.`,
-    `N = ${scale.tasks.toLocaleString('en-US')} tasks, ${scale.reps} repetition(s); latency ${scale.latencySamples} samples, delayed ${scale.delayedIdleSamples} idle + ${scale.delayedSamples} streamed tasks.`,
+    `N = ${scale.tasks.toLocaleString('en-US')} tasks, ${scale.reps} repetition(s); latency ${scale.latencySamples} samples after ${scale.latencyWarmup} warm-up tasks, delayed ${scale.delayedIdleSamples} idle + ${scale.delayedSamples} streamed tasks.`,
     '',
     ...describeMachine(input.machine).map((line) => `- ${line}`),
     '',
