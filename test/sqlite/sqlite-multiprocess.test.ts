@@ -8,9 +8,12 @@ import { message, tempDir, useBroker } from './sqlite-test-kit.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/sqlite-process.ts', import.meta.url));
 
-/** A fixture process that has printed "ready"; `go()` releases it and resolves with its JSON report. */
+/** A fixture process that has printed "ready". */
 interface Fixture<T> {
-  go(): Promise<T>;
+  /** Sends "go" and resolves once the fixture has printed `marker`. */
+  step(marker: string): Promise<void>;
+  /** Sends the last "go" and resolves with the fixture's JSON report. */
+  finish(): Promise<T>;
 }
 
 async function startFixture<T>(env: Record<string, string>): Promise<Fixture<T>> {
@@ -22,16 +25,29 @@ async function startFixture<T>(env: Record<string, string>): Promise<Fixture<T>>
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit') as Promise<[number | null]>;
-  const ready = new Promise<void>((resolve) =>
-    child.stdout!.on('data', () => output.includes('ready') && resolve()),
-  );
-  const early = exited.then(([code]) =>
-    Promise.reject(new Error(`fixture exited (${code}) before ready:\n${output}`)),
-  );
-  await Promise.race([ready, early]);
-  early.catch(() => {});
+  const printed = (marker: string): Promise<void> => {
+    const seen = new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (!output.includes(marker)) return;
+        child.stdout!.off('data', check);
+        resolve();
+      };
+      child.stdout!.on('data', check);
+      check();
+    });
+    const early = exited.then(([code]) =>
+      Promise.reject(new Error(`fixture exited (${code}) before "${marker}":\n${output}`)),
+    );
+    early.catch(() => {});
+    return Promise.race([seen, early]);
+  };
+  await printed('ready');
   return {
-    async go() {
+    async step(marker) {
+      child.stdin!.write('go\n');
+      await printed(marker);
+    },
+    async finish() {
       child.stdin!.end('go\n');
       const [code] = await exited;
       if (code !== 0) throw new Error(`fixture exited with ${code}:\n${output}`);
@@ -40,10 +56,14 @@ async function startFixture<T>(env: Record<string, string>): Promise<Fixture<T>>
   };
 }
 
-/** Starts `count` fixtures, waits until all are ready, then releases them at one moment. */
-async function runTogether<T>(count: number, env: Record<string, string>): Promise<T[]> {
+/**
+ * Starts `count` fixtures, waits until all are ready, then releases them at one moment; with
+ * `midway`, releases them again once every one has printed it.
+ */
+async function runTogether<T>(count: number, env: Record<string, string>, midway?: string): Promise<T[]> {
   const fixtures = await Promise.all(Array.from({ length: count }, () => startFixture<T>(env)));
-  return Promise.all(fixtures.map((fixture) => fixture.go()));
+  if (midway) await Promise.all(fixtures.map((fixture) => fixture.step(midway)));
+  return Promise.all(fixtures.map((fixture) => fixture.finish()));
 }
 
 describe('SqliteBroker across processes', () => {
@@ -63,8 +83,8 @@ describe('SqliteBroker across processes', () => {
     const count = 3_000;
     await broker.enqueue(Array.from({ length: count }, (_, i) => message({ id: `m-${i}`, queue: 'shared' })));
     const env = { FIXTURE_MODE: 'claim', FIXTURE_DB: path, FIXTURE_QUEUE: 'shared' };
-    const reports = await runTogether<{ ids: string[] }>(3, env);
-    // They really competed: the queue was shared out rather than drained by whoever started first.
+    const reports = await runTogether<{ ids: string[] }>(3, env, 'claimed');
+    // They really competed: each took a share before any drained the rest ('claimed', see the fixture).
     expect(reports.filter((report) => report.ids.length > 0).length).toBeGreaterThan(1);
     const all = reports.flatMap((report) => report.ids);
     expect(all).toHaveLength(count);
@@ -85,7 +105,7 @@ describe('SqliteBroker across processes', () => {
       ),
     );
     const env = { FIXTURE_MODE: 'join', FIXTURE_DB: path, FIXTURE_QUEUE: 'joins' };
-    const reports = await runTogether<{ ids: string[] }>(3, env);
+    const reports = await runTogether<{ ids: string[] }>(3, env, 'claimed');
     expect(reports.filter((report) => report.ids.length > 0).length).toBeGreaterThan(1);
     const bodies = broker.database
       .prepare<[], { id: string; envelope: string }>(
