@@ -16,9 +16,15 @@ export interface Scale {
   latencyWarmup: number;
   /** Tasks in the delayed stream. */
   delayedSamples: number;
-  /** Tasks sent one after another to an idle worker; each takes 200–500 ms, so few. */
+  /**
+   * Tasks sent one after another to an idle worker. Enough for a p99 that is not just the slowest
+   * task (at 40 it was: one late timer decided it), so their delay is short.
+   */
   delayedIdleSamples: number;
+  idleDelayMinMs: number;
+  idleDelayMaxMs: number;
   delayedRatePerSec: number;
+  /** Delays of the streamed tasks. */
   delayMinMs: number;
   delayMaxMs: number;
   /** Idle time before each memory sample, so start-up work and timers have settled. */
@@ -47,7 +53,9 @@ export function resolveScale(options: { quick: boolean; tasks?: number; reps?: n
     // every system (docs/performance.md, the eighth session).
     latencyWarmup: options.quick ? 20 : 2000,
     delayedSamples: clamp(Math.round(tasks / 25), 100, 2000),
-    delayedIdleSamples: clamp(Math.round(tasks / 1250), 5, 40),
+    delayedIdleSamples: clamp(Math.round(tasks / 250), 5, 200),
+    idleDelayMinMs: 50,
+    idleDelayMaxMs: 150,
     delayedRatePerSec: 500,
     delayMinMs: 200,
     delayMaxMs: 500,
