@@ -24,9 +24,8 @@ export interface Scale {
   idleDelayMinMs: number;
   idleDelayMaxMs: number;
   delayedRatePerSec: number;
-  /** Delays of the streamed tasks. */
-  delayMinMs: number;
-  delayMaxMs: number;
+  streamDelayMinMs: number;
+  streamDelayMaxMs: number;
   /** Idle time before each memory sample, so start-up work and timers have settled. */
   memorySettleMs: number;
   /** Deadline for any one message from a child: generous, it only catches a hung system. */
@@ -57,8 +56,8 @@ export function resolveScale(options: { quick: boolean; tasks?: number; reps?: n
     idleDelayMinMs: 50,
     idleDelayMaxMs: 150,
     delayedRatePerSec: 500,
-    delayMinMs: 200,
-    delayMaxMs: 500,
+    streamDelayMinMs: 200,
+    streamDelayMaxMs: 500,
     memorySettleMs: options.quick ? 200 : 1000,
     timeoutMs: 60_000 + tasks * 4,
     ceilingRequests: options.quick ? 20_000 : 100_000,

@@ -8,7 +8,8 @@ const metrics = [
 
 /** Runs a worker (concurrency 50) against a producer of delayed tasks, one at a time or a stream. */
 async function measureLateness(ctx: RunContext, sequential: boolean) {
-  const { timeoutMs, workerConcurrency, delayMinMs, delayMaxMs, idleDelayMinMs, idleDelayMaxMs } = ctx.scale;
+  const { timeoutMs, workerConcurrency, idleDelayMinMs, idleDelayMaxMs, streamDelayMinMs, streamDelayMaxMs } =
+    ctx.scale;
   const count = sequential ? ctx.scale.delayedIdleSamples : ctx.scale.delayedSamples;
   const worker = ctx.spawnWorker({
     concurrency: workerConcurrency,
@@ -26,8 +27,8 @@ async function measureLateness(ctx: RunContext, sequential: boolean) {
     : ctx.spawnProducer({
         mode: 'delayed-stream',
         count,
-        minDelayMs: delayMinMs,
-        maxDelayMs: delayMaxMs,
+        minDelayMs: streamDelayMinMs,
+        maxDelayMs: streamDelayMaxMs,
         ratePerSec: ctx.scale.delayedRatePerSec,
       });
   if (sequential) worker.onMessage('completed', (message) => producer.send(message));
