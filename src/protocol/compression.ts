@@ -1,4 +1,10 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import type * as Zlib from 'node:zlib';
+
+// Loaded on the first large value: most tasks' arguments and results are small, and zlib costs a
+// worker ~60 KB of heap it would otherwise never use. A builtin, so `require` keeps this sync.
+let zlib: typeof Zlib | undefined;
+const loadZlib = (): typeof Zlib => (zlib ??= createRequire(import.meta.url)('node:zlib') as typeof Zlib);
 
 /** Values at least this long (in bytes of JSON) are considered for compression. */
 export const COMPRESSION_THRESHOLD_BYTES = 1024;
@@ -15,12 +21,14 @@ export interface PackedJson {
 export function packJson(json: string): PackedJson {
   const size = Buffer.byteLength(json);
   if (size < COMPRESSION_THRESHOLD_BYTES) return { data: json };
-  const compressed = deflateRawSync(json).toString('base64');
+  const compressed = loadZlib().deflateRawSync(json).toString('base64');
   if (compressed.length > size * (1 - COMPRESSION_MIN_SAVING)) return { data: json };
   return { data: compressed, z: 1 };
 }
 
 /** Reverses {@link packJson}. */
 export function unpackJson(packed: PackedJson): string {
-  return packed.z ? inflateRawSync(Buffer.from(packed.data, 'base64')).toString('utf8') : packed.data;
+  return packed.z
+    ? loadZlib().inflateRawSync(Buffer.from(packed.data, 'base64')).toString('utf8')
+    : packed.data;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../../errors/config-error.js';
+import { TurbineError } from '../../errors/turbine-error.js';
 
 /** Beside this module in src/, and beside the bundle in dist/ (scripts/build.mjs copies it). */
 const LUA_DIR = new URL('./lua/', import.meta.url);
@@ -34,11 +35,18 @@ interface LibraryFunction {
   keys: number;
 }
 
+/** The library: its source, and the name and number of KEYS of each script's function in it. */
+interface Library {
+  source: string;
+  functions: Record<ScriptName, LibraryFunction>;
+}
+
 /**
- * The library's source: helpers once, then each script registered as a function. Its name carries
- * a hash of the source, so processes of different Turbine versions on one Redis each find their own.
+ * Reads the library's source: helpers once, then each script registered as a function. Its name
+ * carries a hash of the source, so processes of different Turbine versions on one Redis each find
+ * their own.
  */
-function buildLibrary(): { source: string; functions: Record<ScriptName, LibraryFunction> } {
+function readLibrary(): Library {
   const helpers = ['common', 'claim', 'settle'].map((include) => read(`includes/${include}.lua`));
   const scripts = Object.entries(SCRIPT_FILES) as [ScriptName, string][];
   const bodies = scripts.map(([, file]) => read(file));
@@ -60,9 +68,12 @@ function buildLibrary(): { source: string; functions: Record<ScriptName, Library
   return { source: [`#!lua name=turbine_${hash}`, ...helpers, ...registrations].join('\n'), functions };
 }
 
-let built: ReturnType<typeof buildLibrary> | undefined;
-/** Built on first use: an app on the embedded broker never reads the Lua files. */
-const library = (): ReturnType<typeof buildLibrary> => (built ??= buildLibrary());
+let functions: Library['functions'] | undefined;
+/**
+ * The functions' names, read on first use: an app on the embedded broker never reads the Lua
+ * files. Only the names are kept; the ~23 KB source is read again when a server needs it, rarely.
+ */
+const libraryFunctions = (): Library['functions'] => (functions ??= readLibrary().functions);
 
 /** The error for a server without functions (`FCALL`): a Redis older than 7.0. */
 function tooOld(redis: Redis, cause: Error): ConfigError {
@@ -75,8 +86,14 @@ function tooOld(redis: Redis, cause: Error): ConfigError {
 
 /** Loads the library unless the server has it already (another process may have loaded it). */
 async function loadLibrary(redis: Redis): Promise<void> {
+  const { source, functions: onDisk } = readLibrary();
+  if (onDisk.turbineClaim.name !== libraryFunctions().turbineClaim.name) {
+    throw new TurbineError(
+      `Turbine's Lua files in ${LUA_DIR.pathname} changed since this process started; restart it`,
+    );
+  }
   try {
-    await redis.function('LOAD', library().source);
+    await redis.function('LOAD', source);
   } catch (error) {
     if (!/already exists/.test((error as Error).message)) throw error;
   }
@@ -91,7 +108,7 @@ async function loadLibrary(redis: Redis): Promise<void> {
 export function defineScripts(redis: Redis): ScriptedRedis {
   const scripted = redis as ScriptedRedis;
   let loading: Promise<void> | undefined;
-  for (const [script, { name: fn, keys }] of Object.entries(library().functions) as [
+  for (const [script, { name: fn, keys }] of Object.entries(libraryFunctions()) as [
     ScriptName,
     LibraryFunction,
   ][]) {
