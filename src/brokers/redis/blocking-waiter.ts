@@ -5,6 +5,12 @@ import { defineScripts, type ScriptedRedis } from './scripts.js';
 
 /** Pause before unblocking again when an unblock found the connection not yet blocked. */
 const UNBLOCK_RETRY_MS = 1;
+/**
+ * How much earlier than asked a timed wait ends: about what the unblock and the command behind the
+ * wait take to reach Redis on an idle machine, so a claim arrives as a delayed task falls due
+ * rather than a millisecond after (a claim that comes early finds nothing due and is sent again).
+ */
+const ARRIVAL_LEAD_MS = 1;
 
 /** Marks a promise as handled: one function for every wait rather than a closure each. */
 const ignore = (): void => {};
@@ -35,7 +41,8 @@ export class BlockingWaiter {
   ) {}
 
   /**
-   * Resolves when one of `markers` is set, after `waitMs`, or at once when `signal` aborts; with
+   * Resolves when one of `markers` is set, ~1 ms before `waitMs` is up (`ARRIVAL_LEAD_MS`; at once
+   * for a shorter wait), or at once when `signal` aborts; with
    * `then`, to the answer of the command it sends behind the wait (undefined when it did not wait).
    * A stop cuts the connection with `end()`, a half-close: a command that already ran still
    * answers (a claim's messages reach the caller, who gives them back); one that had not run
@@ -47,7 +54,7 @@ export class BlockingWaiter {
     signal: AbortSignal,
     then?: (blocked: ScriptedRedis) => Promise<T>,
   ): Promise<T | undefined> {
-    if (waitMs <= 0 || signal.aborted) return undefined;
+    if (waitMs <= ARRIVAL_LEAD_MS || signal.aborted) return undefined;
     const blocking = this.idle.pop() ?? this.connect();
     const cutOnAbort = this.watch(signal);
     cutOnAbort.push(blocking);
@@ -66,7 +73,7 @@ export class BlockingWaiter {
           if (waiting && Number(unblocked) === 0) timer = setTimeout(unblock, UNBLOCK_RETRY_MS);
         }, ignore);
       };
-      timer = setTimeout(unblock, earlyTimeout(waitMs));
+      timer = setTimeout(unblock, earlyTimeout(waitMs - ARRIVAL_LEAD_MS));
       // The wait and the command behind it leave in one write (one system call, one read in Redis).
       const socket = blocking.status === 'ready' ? blocking.stream : undefined;
       socket?.cork();
