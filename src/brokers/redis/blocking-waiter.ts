@@ -77,7 +77,7 @@ export class BlockingWaiter {
       // The wait and the command behind it leave in one write (one system call, one read in Redis).
       const socket = blocking.status === 'ready' ? blocking.stream : undefined;
       socket?.cork();
-      const waited = blocking.bzpopmin(...markers, (waitMs + 1_000) / 1_000);
+      const waited = blocking.bzpopmin(markers, (waitMs + 1_000) / 1_000);
       const next = then?.(blocking);
       socket?.uncork();
       next?.catch(ignore); // Awaited below; a failed wait reports the error first.
