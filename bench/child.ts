@@ -3,7 +3,7 @@
  * Keeping each measured side in a fresh process means no system shares a heap, JIT state or
  * event loop with another system or with the orchestrator.
  */
-import { now, sleep } from './clock.js';
+import { calibrateEpoch, epochNow, now, sleep } from './clock.js';
 import {
   describeError,
   type ChildMessage,
@@ -57,12 +57,13 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: Memor
   // A failure can arrive before `await finished` below; mark it handled so Node does not abort.
   finished.catch(() => undefined);
 
+  calibrateEpoch(); // Before any task: it spins up to a millisecond.
   await system.startWorker({
     concurrency: spec.concurrency,
     onStart(dueAt) {
       if (Number.isNaN(firstStartAt)) firstStartAt = now();
-      // Due times are epoch ms, as the systems schedule them; whole-ms resolution is enough here.
-      if (dueAt !== undefined) lateness.push(Date.now() - dueAt);
+      // Due times are whole epoch ms, as the systems schedule them; lateness is stamped finer.
+      if (dueAt !== undefined) lateness.push(epochNow() - dueAt);
     },
     onComplete() {
       lastCompleteAt = now();

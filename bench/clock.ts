@@ -5,10 +5,34 @@
  * taken in a producer process can be subtracted from one taken in a worker process. Epoch-based
  * `performance.timeOrigin + performance.now()` looks equivalent but its origin is estimated per
  * process and was measured to disagree by up to ~1.5 ms, as much as a whole enqueue→complete
- * latency. Date.now() is kept only where a system schedules by the epoch (delayed tasks).
+ * latency. Epoch time is used only where a system schedules by the epoch (delayed tasks), see
+ * {@link epochNow}.
  */
 export function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
+}
+
+let epochOffset: number | undefined;
+
+/**
+ * Epoch milliseconds with sub-millisecond precision, for a delayed task's lateness: `Date.now()`
+ * counts whole milliseconds, which would round every lateness to 0, 1 or 2 ms. The offset from
+ * {@link now} is pinned once per process at the instant `Date.now()` ticks over, so a stamp is
+ * exact to a few microseconds; call {@link calibrateEpoch} before measuring (it spins up to 1 ms).
+ */
+export function epochNow(): number {
+  return now() + calibrateEpoch();
+}
+
+/** Pins the offset between the epoch and {@link now}; returns it. */
+export function calibrateEpoch(): number {
+  if (epochOffset === undefined) {
+    const before = Date.now();
+    let ticked = before;
+    while (ticked === before) ticked = Date.now();
+    epochOffset = ticked - now();
+  }
+  return epochOffset;
 }
 
 /** Resolves after `ms` milliseconds (used only for pacing and settling, never to wait for work). */
