@@ -49,9 +49,10 @@ const METHOD = `## How it was measured
   relay between the two processes is not in the sample.
 - *delayed*: lateness = the time at the start of the task body − due (whole epoch ms, as the
   systems schedule them); the start is stamped to the microsecond, on the monotonic clock pinned
-  once per worker to the instant \`Date.now()\` ticks over. *idle*: tasks due 50–150 ms after sending, the next
-  sent only once the previous one completed, so only the system's own timer can start it; *load*:
-  a steady 500 tasks/s due 200–500 ms after sending, where traffic often wakes the worker in time.
+  once per worker to the instant \`Date.now()\` ticks over. *idle*: tasks due 50–150 ms after
+  sending, the next sent only once the previous one completed, so only the system's own timer can
+  start it; *load*: a steady 500 tasks/s due 200–500 ms after sending, where traffic often wakes
+  the worker in time.
 - *redis-cost*: \`CONFIG RESETSTAT\`, then enqueue N (50 in flight), then drain at concurrency 50;
   commands are all \`INFO commandstats\` calls (commands run inside Lua scripts included) except the
   harness's own \`INFO\`/\`CONFIG\`/\`FLUSHALL\`; CPU is \`used_cpu_sys + used_cpu_user\`.

@@ -41,9 +41,9 @@ export class BlockingWaiter {
   ) {}
 
   /**
-   * Resolves when one of `markers` is set, ~1 ms before `waitMs` is up (`ARRIVAL_LEAD_MS`; at once
-   * for a shorter wait), or at once when `signal` aborts; with
-   * `then`, to the answer of the command it sends behind the wait (undefined when it did not wait).
+   * Resolves when one of `markers` is set, `ARRIVAL_LEAD_MS` before `waitMs` is up (at once for a
+   * shorter wait), or at once when `signal` aborts; with `then`, to the answer of the command it
+   * sends behind the wait (undefined when it did not wait).
    * A stop cuts the connection with `end()`, a half-close: a command that already ran still
    * answers (a claim's messages reach the caller, who gives them back); one that had not run
    * never will, as Redis drops the client with its unread commands.

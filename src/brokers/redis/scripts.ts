@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../../errors/config-error.js';
 import { TurbineError } from '../../errors/turbine-error.js';
@@ -87,9 +88,10 @@ function tooOld(redis: Redis, cause: Error): ConfigError {
 /** Loads the library unless the server has it already (another process may have loaded it). */
 async function loadLibrary(redis: Redis): Promise<void> {
   const { source, functions: onDisk } = readLibrary();
+  // Every name carries the source's hash: one differing means the files changed under us.
   if (onDisk.turbineClaim.name !== libraryFunctions().turbineClaim.name) {
     throw new TurbineError(
-      `Turbine's Lua files in ${LUA_DIR.pathname} changed since this process started; restart it`,
+      `Turbine's Lua files in ${fileURLToPath(LUA_DIR)} changed since this process started; restart it`,
     );
   }
   try {
