@@ -1,4 +1,10 @@
 /** How big each scenario runs; everything scales from the task count N. */
+/** A delayed task is due a random time in [min, max] ms after it is sent. */
+export interface DelayRange {
+  min: number;
+  max: number;
+}
+
 export interface Scale {
   quick: boolean;
   /** N: tasks per throughput, cost and memory run. */
@@ -21,11 +27,11 @@ export interface Scale {
    * task (at 40 it was: one late timer decided it), so their delay is short.
    */
   delayedIdleSamples: number;
-  idleDelayMinMs: number;
-  idleDelayMaxMs: number;
+  /** How far ahead the idle tasks are due. */
+  idleDelayMs: DelayRange;
   delayedRatePerSec: number;
-  streamDelayMinMs: number;
-  streamDelayMaxMs: number;
+  /** How far ahead the streamed tasks are due. */
+  streamDelayMs: DelayRange;
   /** Idle time before each memory sample, so start-up work and timers have settled. */
   memorySettleMs: number;
   /** Deadline for any one message from a child: generous, it only catches a hung system. */
@@ -53,11 +59,9 @@ export function resolveScale(options: { quick: boolean; tasks?: number; reps?: n
     latencyWarmup: options.quick ? 20 : 2000,
     delayedSamples: clamp(Math.round(tasks / 25), 100, 2000),
     delayedIdleSamples: clamp(Math.round(tasks / 250), 5, 200),
-    idleDelayMinMs: 50,
-    idleDelayMaxMs: 150,
+    idleDelayMs: { min: 50, max: 150 },
     delayedRatePerSec: 500,
-    streamDelayMinMs: 200,
-    streamDelayMaxMs: 500,
+    streamDelayMs: { min: 200, max: 500 },
     memorySettleMs: options.quick ? 200 : 1000,
     timeoutMs: 60_000 + tasks * 4,
     ceilingRequests: options.quick ? 20_000 : 100_000,

@@ -8,9 +8,10 @@ const metrics = [
 
 /** Runs a worker (concurrency 50) against a producer of delayed tasks, one at a time or a stream. */
 async function measureLateness(ctx: RunContext, sequential: boolean) {
-  const { timeoutMs, workerConcurrency, idleDelayMinMs, idleDelayMaxMs, streamDelayMinMs, streamDelayMaxMs } =
-    ctx.scale;
+  const { timeoutMs, workerConcurrency, delayedRatePerSec } = ctx.scale;
   const count = sequential ? ctx.scale.delayedIdleSamples : ctx.scale.delayedSamples;
+  const delay = sequential ? ctx.scale.idleDelayMs : ctx.scale.streamDelayMs;
+  const tasks = { count, minDelayMs: delay.min, maxDelayMs: delay.max };
   const worker = ctx.spawnWorker({
     concurrency: workerConcurrency,
     expect: count,
@@ -18,19 +19,8 @@ async function measureLateness(ctx: RunContext, sequential: boolean) {
   });
   await worker.next('ready', timeoutMs);
   const producer = sequential
-    ? ctx.spawnProducer({
-        mode: 'delayed-sequential',
-        count,
-        minDelayMs: idleDelayMinMs,
-        maxDelayMs: idleDelayMaxMs,
-      })
-    : ctx.spawnProducer({
-        mode: 'delayed-stream',
-        count,
-        minDelayMs: streamDelayMinMs,
-        maxDelayMs: streamDelayMaxMs,
-        ratePerSec: ctx.scale.delayedRatePerSec,
-      });
+    ? ctx.spawnProducer({ mode: 'delayed-sequential', ...tasks })
+    : ctx.spawnProducer({ mode: 'delayed-stream', ...tasks, ratePerSec: delayedRatePerSec });
   if (sequential) worker.onMessage('completed', (message) => producer.send(message));
   const [, finished] = await Promise.all([
     producer.next('done', timeoutMs),

@@ -1,19 +1,19 @@
-import { createRequire } from 'node:module';
 import type * as SmolTomlModule from 'smol-toml';
 import { ConfigError } from '../errors/config-error.js';
+import { lazyRequire } from '../util/lazy-require.js';
 
 type SmolToml = typeof SmolTomlModule;
 
 // Loaded on the first toml file read: most apps are configured by options and env alone, and a
 // worker should not carry a parser it never uses. The package's CommonJS build keeps this sync.
-let smolToml: SmolToml | undefined;
+const loadSmolToml = lazyRequire<SmolToml>('smol-toml');
 
 /**
  * Parses the text of a toml config file.
  * @throws ConfigError with the line and column of a syntax error, prefixed by `shown` (the file).
  */
 export function parseToml(text: string, shown: string): unknown {
-  smolToml ??= createRequire(import.meta.url)('smol-toml') as SmolToml;
+  const smolToml = loadSmolToml();
   try {
     return smolToml.parse(text);
   } catch (error) {

@@ -1,10 +1,9 @@
-import { createRequire } from 'node:module';
 import type * as Zlib from 'node:zlib';
+import { lazyRequire } from '../util/lazy-require.js';
 
 // Loaded on the first large value: most tasks' arguments and results are small, and zlib costs a
-// worker ~60 KB of heap it would otherwise never use. A builtin, so `require` keeps this sync.
-let zlib: typeof Zlib | undefined;
-const loadZlib = (): typeof Zlib => (zlib ??= createRequire(import.meta.url)('node:zlib') as typeof Zlib);
+// worker ~60 KB of heap it would otherwise never use.
+const loadZlib = lazyRequire<typeof Zlib>('node:zlib');
 
 /** Values at least this long (in bytes of JSON) are considered for compression. */
 export const COMPRESSION_THRESHOLD_BYTES = 1024;

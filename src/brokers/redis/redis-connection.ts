@@ -1,23 +1,19 @@
-import { createRequire } from 'node:module';
 import type { Redis, RedisOptions } from 'ioredis';
+import { lazyRequire } from '../../util/lazy-require.js';
 
 /**
  * ioredis is loaded on first use, so an app on the embedded SQLite broker never pays its memory
  * (~10 MB of an idle worker's RSS). It is a CommonJS package, so a synchronous require keeps
  * `new Turbine()` synchronous.
  */
-let RedisClient: typeof Redis | undefined;
-function loadClient(): typeof Redis {
-  RedisClient ??= (createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis }).Redis;
-  return RedisClient;
-}
+const loadIoredis = lazyRequire<{ Redis: typeof Redis }>('ioredis');
 
 /**
  * Opens an ioredis client for a `redis://` or `rediss://` URL. Clients reconnect on their own
  * with a capped backoff; `lazyConnect` lets construction stay synchronous.
  */
 export function connectRedis(url: string, overrides: RedisOptions = {}): Redis {
-  const Client = loadClient();
+  const Client = loadIoredis().Redis;
   return new Client(url, {
     lazyConnect: false,
     disconnectTimeout: 200,

@@ -1,18 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
+import { lazyRequire } from '../../util/lazy-require.js';
 import { applyMigrations } from './migrations.js';
 
 /**
  * better-sqlite3 is loaded on first use, so an app on Redis never pays its memory (~7 MB RSS).
  * It is a CommonJS package, so a synchronous require keeps `new Turbine()` synchronous.
  */
-let driver: typeof Database | undefined;
-function loadDriver(): typeof Database {
-  driver ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-  return driver;
-}
+const loadDriver = lazyRequire<typeof Database>('better-sqlite3');
 
 /** How long a connection waits for another process's write lock before failing (SQLITE_BUSY). */
 export const BUSY_TIMEOUT_MS = 5_000;
