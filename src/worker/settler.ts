@@ -84,6 +84,11 @@ export class Settler {
     this.scheduleFlush();
   }
 
+  /** While a batch is being stored: resolves once it, and any gathered behind it, are. */
+  get storing(): Promise<void> | undefined {
+    return this.flushing;
+  }
+
   /** Resolves when everything queued so far is stored. */
   async drain(): Promise<void> {
     for (;;) {

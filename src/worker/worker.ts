@@ -289,11 +289,14 @@ export class Worker {
   /**
    * Blocks until the drained queues may have work again. The broker may claim for the free window
    * as the wait ends, in the same round trip (an idle worker then answers a new task one round trip
-   * sooner); otherwise the loop claims next.
+   * sooner); otherwise the loop claims next. Outcomes still being stored land first: a wait sent
+   * beside them holds up their answer, on the worker and in Redis, and that answer is when a task
+   * counts as done. A task that comes meanwhile is not missed, as its wake-up marker stays set.
    */
   private async idle(state: ClaimState): Promise<void> {
     this.waitingForWork = true;
     this.settler.flush();
+    await this.settler.storing;
     const { queues, leaseMs, maxDeliveries } = this.options;
     const max = this.freeWindow();
     const then = max > 0 ? { queues, max, workerId: this.id, leaseMs, maxDeliveries } : undefined;
