@@ -26,21 +26,19 @@ export function enqueueArgs(
   now: number,
 ): (string | number)[] {
   const args: (string | number)[] = [];
-  for (const index of indexes) pushMessageArgs(args, messages[index]!, now);
+  for (const index of indexes) args.push(...messageArgs(messages[index]!, now));
   return args;
 }
 
-/** Appends the ARGV fields of one message to `args`. */
-export function pushMessageArgs(
-  args: (string | number)[],
-  { envelope, dueAt }: OutgoingMessage,
-  now: number,
-): void {
-  args.push(envelope.id, encodeNewEnvelope(envelope), placement(envelope.priority, dueAt, now));
-  if (envelope.idempotencyKey) {
-    const ttlMs = envelope.resultTtlMs ?? REVOCATION_MEMORY_MS;
-    args.push('', IDEMPOTENCY_PREFIX + envelope.idempotencyKey, ttlMs);
-  }
+/**
+ * The ARGV fields of one message, each shape built whole: an array grown after its literal makes
+ * V8 drop the optimized code of a call that spreads it (deoptimization "the array length changed").
+ */
+export function messageArgs({ envelope, dueAt }: OutgoingMessage, now: number): (string | number)[] {
+  const fields = [envelope.id, encodeNewEnvelope(envelope), placement(envelope.priority, dueAt, now)];
+  if (!envelope.idempotencyKey) return fields;
+  const ttlMs = envelope.resultTtlMs ?? REVOCATION_MEMORY_MS;
+  return [...fields, '', IDEMPOTENCY_PREFIX + envelope.idempotencyKey, ttlMs];
 }
 
 /** Where the script puts a message: its priority when ready now, minus its due time when delayed. */

@@ -31,7 +31,7 @@ import { RedisDlqStore } from './redis-dlq-store.js';
 import { queuesToSearch } from './redis-locator.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
 import { BlockingWaiter } from './blocking-waiter.js';
-import { enqueueArgs, groupByQueue, markDuplicates, pushMessageArgs } from './enqueue-args.js';
+import { enqueueArgs, groupByQueue, markDuplicates, messageArgs } from './enqueue-args.js';
 import { recordArgs, settleArgsByQueue } from './settle-args.js';
 import { toDelivery } from './to-delivery.js';
 
@@ -90,10 +90,10 @@ export class RedisBroker implements Broker {
   private async enqueueOne(message: OutgoingMessage): Promise<EnqueueOutcome[]> {
     const { id, queue } = message.envelope;
     this.register(queue);
-    const args: (string | number)[] = [queueKeys(queue).messages];
-    pushMessageArgs(args, message, this.clock());
+    const args = messageArgs(message, this.clock());
+    const reply = await this.redis.turbineEnqueue(queueKeys(queue).messages, ...args);
     const outcomes: EnqueueOutcome[] = [{ id, duplicate: false }];
-    markDuplicates(await this.redis.turbineEnqueue(...args), ONLY_MESSAGE, outcomes);
+    markDuplicates(reply, ONLY_MESSAGE, outcomes);
     return outcomes;
   }
 
