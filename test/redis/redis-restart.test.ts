@@ -64,4 +64,28 @@ describe('Redis restarted under a running worker', () => {
       await redis.restart();
     }
   });
+
+  it('stop() returns while an outcome cannot be stored, the worker waiting on it before it blocks again', async () => {
+    const app = new Turbine({ broker: redis.url });
+    let started = false;
+    let finish!: () => void;
+    const gate = app.task('gate', async () => {
+      started = true;
+      await new Promise<void>((resolve) => (finish = resolve));
+    });
+    const worker = app.worker({ concurrency: 1 });
+    await worker.start();
+    await gate.delay();
+    await waitFor(() => started, 'the task to start');
+    await redis.kill();
+    try {
+      finish(); // Its outcome cannot be stored now: the client holds it until Redis answers.
+      await waitFor(() => worker.activeCount === 0, 'the task to end');
+      await worker.stop();
+      await app.close();
+      expect(worker.isHealthy()).toBe(false);
+    } finally {
+      await redis.restart();
+    }
+  });
 });
