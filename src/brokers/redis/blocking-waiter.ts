@@ -1,10 +1,8 @@
 import type { Redis } from 'ioredis';
 import { earlyTimeout } from '../../util/early-timeout.js';
-import { connectRedis } from './redis-connection.js';
-import { defineScripts, type ScriptedRedis } from './scripts.js';
+import { BlockingConnection } from './blocking-connection.js';
+import type { ScriptedRedis } from './scripts.js';
 
-/** Pause before unblocking again when an unblock found the connection not yet blocked. */
-const UNBLOCK_RETRY_MS = 1;
 /**
  * How much earlier than asked a timed wait ends: about what the unblock and the command behind the
  * wait take to reach Redis on an idle machine, so a claim arrives as a delayed task falls due
@@ -22,16 +20,15 @@ const ignore = (): void => {};
  * connection (`then`) runs in Redis the moment the wait ends, without a round trip between.
  */
 export class BlockingWaiter {
-  private readonly idle: ScriptedRedis[] = [];
+  private readonly idle: BlockingConnection[] = [];
   /**
    * Every open connection, idle or waiting. An array, not a Set: a Set that grows and shrinks on
    * every wait allocates a new hash table each time, and V8 chains a discarded table to its
    * successor, so one promoted table kept the garbage of every wait after it (heap sampling).
    */
-  private readonly connections: ScriptedRedis[] = [];
+  private readonly connections: BlockingConnection[] = [];
   /** The connections waiting under each stop signal (see `watch`). */
-  private readonly waitingUnder = new WeakMap<AbortSignal, ScriptedRedis[]>();
-  private readonly clientIds = new Map<Redis, number>();
+  private readonly waitingUnder = new WeakMap<AbortSignal, BlockingConnection[]>();
   private closed = false;
 
   /** `control` is a non-blocking connection used to unblock waiters on time. */
@@ -59,31 +56,21 @@ export class BlockingWaiter {
     const cutOnAbort = this.watch(signal);
     cutOnAbort.push(blocking);
     let failed = false;
-    let timer: NodeJS.Timeout | undefined;
-    let waiting = true;
     try {
-      const clientId = this.clientIds.get(blocking) ?? (await this.learnClientId(blocking));
-      // Redis checks blocking timeouts only ~10 times a second; a local timer that unblocks the
-      // connection wakes us on time (a delayed task due in 20 ms starts in 20 ms, not 100). A long
-      // wait ends a little early (see earlyTimeout) and the caller waits out the rest. The unblock
-      // travels on another connection and may overtake the wait it is meant to end (then Redis
-      // answers 0): it is sent again until the wait has ended.
-      const unblock = (): void => {
-        this.control.client('UNBLOCK', clientId).then((unblocked) => {
-          if (waiting && Number(unblocked) === 0) timer = setTimeout(unblock, UNBLOCK_RETRY_MS);
-        }, ignore);
-      };
-      timer = setTimeout(unblock, earlyTimeout(waitMs - ARRIVAL_LEAD_MS));
+      // Unblocked on time by the connection (a delayed task due in 20 ms starts in 20 ms, not in
+      // Redis's next check of timeouts); a long wait ends a little early (see earlyTimeout) and
+      // the caller waits out the rest.
+      await blocking.startWait(earlyTimeout(waitMs - ARRIVAL_LEAD_MS));
+      const redis = blocking.redis;
       // The wait and the command behind it leave in one write (one system call, one read in Redis).
-      const socket = blocking.status === 'ready' ? blocking.stream : undefined;
+      const socket = redis.status === 'ready' ? redis.stream : undefined;
       socket?.cork();
-      const waited = blocking.bzpopmin(markers, (waitMs + 1_000) / 1_000);
-      const next = then?.(blocking);
+      const waited = redis.bzpopmin(markers, (waitMs + 1_000) / 1_000);
+      const next = then?.(redis);
       socket?.uncork();
       next?.catch(ignore); // Awaited below; a failed wait reports the error first.
       await waited;
-      waiting = false;
-      clearTimeout(timer);
+      blocking.endWait();
       return await next;
     } catch (error) {
       failed = true;
@@ -91,8 +78,7 @@ export class BlockingWaiter {
       if (!signal.aborted) throw error;
       return undefined;
     } finally {
-      waiting = false;
-      clearTimeout(timer);
+      blocking.endWait();
       const at = cutOnAbort.indexOf(blocking);
       if (at >= 0) cutOnAbort.splice(at, 1);
       // An abort cut the connection (see watch).
@@ -107,10 +93,10 @@ export class BlockingWaiter {
    * for its whole life: adding and removing one per wait churned the signal's listener map, with
    * the same promotion chain as `connections` would have.
    */
-  private watch(signal: AbortSignal): ScriptedRedis[] {
+  private watch(signal: AbortSignal): BlockingConnection[] {
     const known = this.waitingUnder.get(signal);
     if (known) return known;
-    const cut: ScriptedRedis[] = [];
+    const cut: BlockingConnection[] = [];
     signal.addEventListener('abort', () => {
       for (const blocking of cut.splice(0)) blocking.disconnect();
     });
@@ -124,18 +110,9 @@ export class BlockingWaiter {
     for (const blocking of this.connections.splice(0)) blocking.disconnect();
   }
 
-  private connect(): ScriptedRedis {
-    const blocking = defineScripts(connectRedis(this.url));
-    blocking.on('error', () => {});
-    // A reconnected connection has a new client id.
-    blocking.on('close', () => this.clientIds.delete(blocking));
+  private connect(): BlockingConnection {
+    const blocking = new BlockingConnection(this.url, this.control);
     this.connections.push(blocking);
     return blocking;
-  }
-
-  private async learnClientId(blocking: Redis): Promise<number> {
-    const id = Number(await blocking.client('ID'));
-    this.clientIds.set(blocking, id);
-    return id;
   }
 }
