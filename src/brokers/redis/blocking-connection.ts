@@ -40,9 +40,18 @@ export class BlockingConnection {
     this.redis.on('close', () => (this.clientId = undefined));
   }
 
-  /** Readies the connection for a wait that should end `ms` from now, at the latest. */
-  async startWait(ms: number): Promise<void> {
-    this.clientId ??= Number(await this.redis.client('ID'));
+  /** Whether the connection knows its client id, which it needs to be unblocked. */
+  get ready(): boolean {
+    return this.clientId !== undefined;
+  }
+
+  /** Learns the connection's client id (once per connection; see `ready`). */
+  async learnClientId(): Promise<void> {
+    this.clientId = Number(await this.redis.client('ID'));
+  }
+
+  /** Starts a wait that should end `ms` from now, at the latest. */
+  startWait(ms: number): void {
     this.wait += 1;
     this.dueAt = performance.now() + ms;
     if (this.dueAt < this.timerAt) this.arm(this.dueAt);

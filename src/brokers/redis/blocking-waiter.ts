@@ -60,7 +60,9 @@ export class BlockingWaiter {
       // Unblocked on time by the connection (a delayed task due in 20 ms starts in 20 ms, not in
       // Redis's next check of timeouts); a long wait ends a little early (see earlyTimeout) and
       // the caller waits out the rest.
-      await blocking.startWait(earlyTimeout(waitMs - ARRIVAL_LEAD_MS));
+      // Awaited only on a new connection: under AsyncLocalStorage every await costs a promise.
+      if (!blocking.ready) await blocking.learnClientId();
+      blocking.startWait(earlyTimeout(waitMs - ARRIVAL_LEAD_MS));
       const redis = blocking.redis;
       // The wait and the command behind it leave in one write (one system call, one read in Redis).
       const socket = redis.status === 'ready' ? redis.stream : undefined;
