@@ -9,7 +9,7 @@ import { withDeadline } from '../util/with-deadline.js';
 import { execute, newAttempt, triage, type Attempt, type ExecutorEnv, type Verdict } from './executor.js';
 import { executeBatch } from './batch-executor.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { Settler } from './settler.js';
+import { Settler, settlementsOf } from './settler.js';
 import { StartReporter } from './start-reporter.js';
 import { RunningAttempts } from './running-attempts.js';
 import type { TaskRegistry } from './task-registry.js';
@@ -247,7 +247,7 @@ export class Worker {
     state.reserved += max;
     // What finished since the last claim is stored by this same call.
     const carried = this.settler.takeForClaim();
-    const settle = carried.map((pending) => pending.settlement);
+    const settle = settlementsOf(carried);
     try {
       const claimed = await this.broker.claim({
         queues,
