@@ -144,9 +144,9 @@ export class Settler {
 }
 
 /**
- * The settlements of a batch. Built by `push` rather than `map`: V8's optimized `map` makes arrays
- * of another kind than its unoptimized one, and the broker's code that reads them, optimized for
- * the first kind, was thrown away and compiled again once a fresh worker's caller got optimized.
+ * The settlements of a batch. Built by `push` rather than `map`: on Node 20, `map` returns a packed
+ * array until its caller is optimized and a holey one after, and the broker's code that reads the
+ * array, optimized for the first kind, was thrown away and compiled again in every fresh worker.
  */
 export function settlementsOf(batch: readonly PendingSettlement[]): Settlement[] {
   const settlements: Settlement[] = [];
