@@ -73,7 +73,8 @@ export class BlockingConnection {
   private arm(at: number): void {
     clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => this.expire(at), Math.max(0, at - performance.now()));
+    // Whole milliseconds: Node runs a timer of 12.9 ms after 12, a millisecond before its time.
+    this.timer = setTimeout(() => this.expire(at), Math.max(1, Math.ceil(at - performance.now())));
     this.timer.unref();
   }
 
