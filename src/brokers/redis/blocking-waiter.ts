@@ -57,11 +57,11 @@ export class BlockingWaiter {
     cutOnAbort.push(blocking);
     let failed = false;
     try {
+      // Awaited only on a new connection: under AsyncLocalStorage every await costs a promise.
+      if (!blocking.ready) await blocking.learnClientId();
       // Unblocked on time by the connection (a delayed task due in 20 ms starts in 20 ms, not in
       // Redis's next check of timeouts); a long wait ends a little early (see earlyTimeout) and
       // the caller waits out the rest.
-      // Awaited only on a new connection: under AsyncLocalStorage every await costs a promise.
-      if (!blocking.ready) await blocking.learnClientId();
       blocking.startWait(earlyTimeout(waitMs - ARRIVAL_LEAD_MS));
       const redis = blocking.redis;
       // The wait and the command behind it leave in one write (one system call, one read in Redis).
