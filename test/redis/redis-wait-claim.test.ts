@@ -124,16 +124,21 @@ describe('RedisBroker.waitForWork on its timer', () => {
   // Redis would end these waits itself a second after their time (it is told `waitMs + 1 s`): a
   // wait ending well before that was ended by the connection's own timer.
   const REDIS_TIMEOUT_SLACK_MS = 1_000;
+  const never = new AbortController().signal;
 
-  it('ends a short wait on time after a long one ended early and left its timer armed', async () => {
+  /** A worker's wait of `waitMs` that a new message `id` ends at once, leaving its timer armed. */
+  async function waitEndedByMessage(waitMs: number, id: string) {
     const worker = makeBroker();
     const producer = makeBroker();
-    const never = new AbortController().signal;
-    const long = worker.waitForWork(['default'], Date.now() + 10_000, never, claimFor(5));
+    const waiting = worker.waitForWork(['default'], Date.now() + waitMs, never, claimFor(5));
     await waitUntilBlocked();
-    await producer.enqueue([message({ id: 'm1' })]);
-    expect((await long)?.deliveries.map((delivery) => delivery.id)).toEqual(['m1']);
+    await producer.enqueue([message({ id })]);
+    expect((await waiting)?.deliveries.map((delivery) => delivery.id)).toEqual([id]);
+    return { worker, producer };
+  }
 
+  it('ends a short wait on time after a long one ended early and left its timer armed', async () => {
+    const { worker } = await waitEndedByMessage(10_000, 'm1');
     const started = performance.now();
     const short = await worker.waitForWork(['default'], Date.now() + 300, never, claimFor(5));
     expect(short?.deliveries).toEqual([]);
@@ -141,20 +146,12 @@ describe('RedisBroker.waitForWork on its timer', () => {
   });
 
   it('does not end a wait when the timer of an earlier, shorter wait goes off', async () => {
-    const worker = makeBroker();
-    const producer = makeBroker();
-    const never = new AbortController().signal;
-    const short = worker.waitForWork(['default'], Date.now() + 200, never, claimFor(5));
-    await waitUntilBlocked();
-    await producer.enqueue([message({ id: 'm1' })]);
-    expect((await short)?.deliveries.map((delivery) => delivery.id)).toEqual(['m1']);
-
+    const { worker, producer } = await waitEndedByMessage(200, 'm1');
     const long = worker.waitForWork(['default'], Date.now() + 10_000, never, claimFor(5));
     await waitUntilBlocked();
     // Past the short wait's time: its timer has gone off while the long wait was under way.
     await new Promise((resolve) => setTimeout(resolve, 400));
     await producer.enqueue([message({ id: 'm2' })]);
-    const claimed = await long;
-    expect(claimed?.deliveries.map((delivery) => delivery.id)).toEqual(['m2']);
+    expect((await long)?.deliveries.map((delivery) => delivery.id)).toEqual(['m2']);
   });
 });
