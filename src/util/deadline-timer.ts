@@ -1,4 +1,5 @@
 import { earlyTimeout } from './early-timeout.js';
+import { msUntil } from './ms-until.js';
 
 /** A deadline waiting in a {@link DeadlineTimer}; pass it to `cancel`. */
 export interface Deadline {
@@ -68,8 +69,7 @@ export class DeadlineTimer {
     if (this.timer) clearTimeout(this.timer);
     this.armedAt = at;
     // Ends a long wait a little early (see earlyTimeout): `expire` re-arms for what is not yet due.
-    const waitMs = Math.max(1, Math.ceil(at - performance.now()));
-    this.timer = setTimeout(() => this.expire(), earlyTimeout(waitMs));
+    this.timer = setTimeout(() => this.expire(), earlyTimeout(msUntil(at)));
     this.timer.unref();
   }
 

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { msUntil } from '../../util/ms-until.js';
 import { connectRedis } from './redis-connection.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
 
@@ -41,11 +42,11 @@ export class BlockingConnection {
   }
 
   /** Whether the connection knows its client id, which it needs to be unblocked. */
-  get ready(): boolean {
+  get knowsClientId(): boolean {
     return this.clientId !== undefined;
   }
 
-  /** Learns the connection's client id (once per connection; see `ready`). */
+  /** Learns the connection's client id (once per connection; see `knowsClientId`). */
   async learnClientId(): Promise<void> {
     this.clientId = Number(await this.redis.client('ID'));
   }
@@ -73,8 +74,7 @@ export class BlockingConnection {
   private arm(at: number): void {
     clearTimeout(this.timer);
     this.timerAt = at;
-    // Whole milliseconds: Node runs a timer of 12.9 ms after 12, a millisecond before its time.
-    this.timer = setTimeout(() => this.expire(at), Math.max(1, Math.ceil(at - performance.now())));
+    this.timer = setTimeout(() => this.expire(at), msUntil(at));
     this.timer.unref();
   }
 

@@ -58,7 +58,7 @@ export class BlockingWaiter {
     let failed = false;
     try {
       // Awaited only on a new connection: under AsyncLocalStorage every await costs a promise.
-      if (!blocking.ready) await blocking.learnClientId();
+      if (!blocking.knowsClientId) await blocking.learnClientId();
       // Unblocked on time by the connection (a delayed task due in 20 ms starts in 20 ms, not in
       // Redis's next check of timeouts); a long wait ends a little early (see earlyTimeout) and
       // the caller waits out the rest.
