@@ -28,6 +28,10 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
+  plugins: [builtinsByRequire()],
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module';\nconst __nodeRequire = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 
@@ -45,6 +49,41 @@ for (const [from, to] of [
   ['src/brokers/sqlite/migrations', 'migrations'],
 ]) {
   cpSync(join(root, from), join(dist, to), { recursive: true });
+}
+
+/**
+ * Node's builtins load through `require`, not `import`. An ES module import of a builtin builds a
+ * namespace of all its exports and reads each on the way, lazy getters included: `node:fs` loads
+ * its promises API and streams, `node:crypto` the Web Crypto API, ~70 KB of heap in every process
+ * that uses none of them (docs/performance.md). Each builtin becomes a module that requires it and
+ * exports its names one by one, so esbuild keeps only those the bundle uses, and never reads the others.
+ */
+function builtinsByRequire() {
+  const require = createRequire(import.meta.url);
+  return {
+    name: 'builtins-by-require',
+    setup(build) {
+      // `node:module` stays an import: the banner takes `createRequire` from it.
+      build.onResolve({ filter: /^node:/ }, ({ path }) =>
+        path === 'node:module' ? undefined : { path, namespace: 'builtin' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'builtin' }, ({ path }) => {
+        const names = Object.keys(require(path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+        const exports = names.map(
+          // A call marked pure is dropped when its name goes unused; a bare property read would stay.
+          (name) => `export const ${name} = /* @__PURE__ */ (() => builtin.${name})();`,
+        );
+        return {
+          contents: [
+            `const builtin = __nodeRequire(${JSON.stringify(path)});`,
+            'export default builtin;',
+            ...exports,
+          ].join('\n'),
+          loader: 'js',
+        };
+      });
+    },
+  };
 }
 
 /**
