@@ -28,6 +28,21 @@ export default tseslint.config(
     },
   },
   {
+    // What a worker process loads is memory in every worker (docs/performance.md).
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        {
+          name: 'performance',
+          message:
+            'use monotonicNow (src/util/monotonic-now.ts): `performance` loads ~40 KB of timing modules',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

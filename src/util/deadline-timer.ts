@@ -1,9 +1,10 @@
 import { earlyTimeout } from './early-timeout.js';
+import { monotonicNow } from './monotonic-now.js';
 import { msUntil } from './ms-until.js';
 
 /** A deadline waiting in a {@link DeadlineTimer}; pass it to `cancel`. */
 export interface Deadline {
-  /** When it is due, on the `performance.now()` clock. */
+  /** When it is due, on the {@link monotonicNow} clock. */
   readonly at: number;
 }
 
@@ -45,7 +46,7 @@ export class DeadlineTimer {
       lane = { head: undefined, tail: undefined };
       this.lanes.set(ms, lane);
     }
-    const entry: Entry = { at: performance.now() + ms, fire, arg, lane, prev: lane.tail, next: undefined };
+    const entry: Entry = { at: monotonicNow() + ms, fire, arg, lane, prev: lane.tail, next: undefined };
     if (lane.tail) lane.tail.next = entry;
     else lane.head = entry;
     lane.tail = entry;
@@ -77,7 +78,7 @@ export class DeadlineTimer {
   private expire(): void {
     this.timer = undefined;
     this.armedAt = Infinity;
-    const now = performance.now();
+    const now = monotonicNow();
     let failure: { error: unknown } | undefined;
     for (let entry = this.earliest(); entry; entry = this.earliest()) {
       if (entry.at > now) {

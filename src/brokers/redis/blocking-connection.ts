@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { monotonicNow } from '../../util/monotonic-now.js';
 import { msUntil } from '../../util/ms-until.js';
 import { connectRedis } from './redis-connection.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
@@ -25,7 +26,7 @@ export class BlockingConnection {
   private clientId: number | undefined;
   /** Counts waits, so that a late unblock of one wait never ends the next. */
   private wait = 0;
-  /** When the wait under way is due to end (`performance.now()` clock); Infinity when none is. */
+  /** When the wait under way is due to end ({@link monotonicNow} clock); Infinity when none is. */
   private dueAt = Infinity;
   private timer: NodeJS.Timeout | undefined;
   /** What the timer is set for; Infinity when unset. */
@@ -54,7 +55,7 @@ export class BlockingConnection {
   /** Starts a wait that should end `ms` from now, at the latest. */
   startWait(ms: number): void {
     this.wait += 1;
-    this.dueAt = performance.now() + ms;
+    this.dueAt = monotonicNow() + ms;
     if (this.dueAt < this.timerAt) this.arm(this.dueAt);
   }
 

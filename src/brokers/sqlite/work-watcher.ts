@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { monotonicNow } from '../../util/monotonic-now.js';
 
 /** How often an idle wait looks for commits by other connections: well inside the 50 ms promise, far from a spin. */
 export const WORK_POLL_MS = 10;
@@ -72,7 +73,7 @@ export class WorkWatcher {
     };
     if (changedWithWork()) return Promise.resolve();
 
-    const endsAt = performance.now() + waitMs;
+    const endsAt = monotonicNow() + waitMs;
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const finish = (error?: unknown): void => {
@@ -85,7 +86,7 @@ export class WorkWatcher {
       const onAbort = (): void => finish();
       const tick = (): void => {
         try {
-          const remainingMs = endsAt - performance.now();
+          const remainingMs = endsAt - monotonicNow();
           if (remainingMs <= 0 || this.clock() >= untilMs || changedWithWork()) return finish();
           timer = setTimeout(tick, Math.min(WORK_POLL_MS, remainingMs));
         } catch (error) {
