@@ -1,4 +1,4 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Command, Redis, RedisOptions } from 'ioredis';
 import { lazyRequire } from '../../util/lazy-require.js';
 
 /**
@@ -6,7 +6,7 @@ import { lazyRequire } from '../../util/lazy-require.js';
  * (~10 MB of an idle worker's RSS). It is a CommonJS package, so a synchronous require keeps
  * `new Turbine()` synchronous.
  */
-const loadIoredis = lazyRequire<{ Redis: typeof Redis }>('ioredis');
+export const loadIoredis = lazyRequire<{ Redis: typeof Redis; Command: typeof Command }>('ioredis');
 
 /**
  * Opens an ioredis client for a `redis://` or `rediss://` URL. Clients reconnect on their own
