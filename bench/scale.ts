@@ -55,7 +55,7 @@ export function resolveScale(options: { quick: boolean; tasks?: number; reps?: n
     // Sequential samples cost ~1 ms each: capped so latency does not dominate the run time.
     latencySamples: clamp(Math.round(tasks / 10), 200, 5000),
     // V8 compiles a process's hot path over its first ~2,000 tasks: slow samples cluster there for
-    // every system (docs/performance.md, the eighth session).
+    // every system (docs/performance-history.md, the eighth session).
     latencyWarmup: options.quick ? 20 : 2000,
     delayedSamples: clamp(Math.round(tasks / 25), 100, 2000),
     delayedIdleSamples: clamp(Math.round(tasks / 250), 5, 200),

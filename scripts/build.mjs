@@ -3,7 +3,7 @@
 //
 // Why a bundle: a process holds every ES module it loads as a module record, a namespace and the
 // module's source, so the ~130 files tsc emits cost an idle worker ~0.5 MB more heap than the same
-// code as one module (docs/performance.md), and start-up walked them all.
+// code as one module (docs/performance-history.md), and start-up walked them all.
 import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -55,7 +55,7 @@ for (const [from, to] of [
  * Node's builtins load through `require`, not `import`. An ES module import of a builtin builds a
  * namespace of all its exports and reads each on the way, lazy getters included: `node:fs` loads
  * its promises API and streams, `node:crypto` the Web Crypto API, ~70 KB of heap in every process
- * that uses none of them (docs/performance.md). Each builtin becomes a module that requires it and
+ * that uses none of them (docs/performance-history.md). Each builtin becomes a module that requires it and
  * exports its names one by one, so esbuild keeps only those the bundle uses, and never reads the others.
  */
 function builtinsByRequire() {

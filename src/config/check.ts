@@ -1,6 +1,6 @@
 // A minimal validator for Turbine's own option shapes. It replaces zod, whose every v4 entry point
 // (`zod`, `zod/mini`, `zod/v4/core`) loads ~95 modules and added ~10 MB to the RSS of every worker
-// (docs/performance.md); the shapes here are flat and need only these few combinators.
+// (docs/architecture.md); the shapes here are flat and need only these few combinators.
 
 /** What went wrong first in a failed check, ready to be worded by the caller. */
 export type IssueSummary =

@@ -15,7 +15,7 @@ end
 -- sorted set of up to 128 members as a listpack, where every insert and removal walks the list; a
 -- member over 64 bytes turns it into a skiplist, which it stays until emptied. A claim of
 -- SKIPLIST_FROM messages or more adds such a member along with its leases and removes it at once
--- (docs/performance.md); an idle worker's small claims leave the set a listpack.
+-- (docs/performance-history.md); an idle worker's small claims leave the set a listpack.
 local SKIPLIST_FROM = 16
 -- Over 64 bytes, and longer than any task id (at most 200 characters): it never names a message.
 local SKIPLIST_MEMBER = ('~'):rep(201)
