@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    // What a worker process loads is memory in every worker (docs/performance.md).
+    // What a worker process loads is memory in every worker (docs/performance-history.md).
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
