@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../../errors/config-error.js';
 import { TurbineError } from '../../errors/turbine-error.js';
-import { loadIoredis } from './redis-connection.js';
+import { fcallCommand, type FcallArgs } from './fcall-command.js';
 
 /** Beside this module in src/, and beside the bundle in dist/ (scripts/build.mjs copies it). */
 const LUA_DIR = new URL('./lua/', import.meta.url);
@@ -130,8 +130,6 @@ export function defineScripts(redis: Redis): ScriptedRedis {
   return scripted;
 }
 
-type FcallArgs = (string | number)[];
-
 /** Stands in for `Array.prototype.flat` on a list that is flat already: hands it back as it is. */
 function alreadyFlat(this: FcallArgs): FcallArgs {
   return this;
@@ -149,9 +147,8 @@ function fcallArgs(fn: string, keys: number, keysThenArgs: readonly (string | nu
  * with `Array.prototype.flat`, which V8 runs at ~170 ns an element: 25 µs for the settle-and-claim
  * of a busy worker's 35 tasks (~150 arguments), 1–2 µs for each call of an idle task. Turbine's
  * arguments are flat already, so their list answers `flat()` with itself; ioredis still turns
- * numbers into strings as it does for every command.
+ * numbers into strings as it does for every command. The command is a lean one (fcall-command.ts).
  */
 function sendFcall(redis: Redis, args: FcallArgs): Promise<unknown> {
-  const { Command } = loadIoredis();
-  return redis.sendCommand(new Command('fcall', args, { replyEncoding: 'utf8' })) as Promise<unknown>;
+  return redis.sendCommand(fcallCommand(args)) as Promise<unknown>;
 }
