@@ -22,7 +22,7 @@ let LeanFcall: LeanCommandConstructor | undefined;
  * An ioredis command for `FCALL` that holds no closure of its own. ioredis's `Command` stores two
  * arrow functions per command (`resolve`, `reject`) that close over the command; with them, V8
  * kept a worker's claim replies (a batch of envelopes each) past the next young-generation
- * collection and promoted them, ~1–4 MB per collection for as long as the worker was busy
+ * collection and promoted them, ~1–4 MB per collection while the worker was busy
  * (docs/performance-history.md). With shared functions instead, the same drain promotes a few
  * KB. ioredis calls `resolve` and `reject` as methods of the command, so shared functions serve.
  */
