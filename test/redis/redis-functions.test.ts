@@ -24,7 +24,7 @@ describe('Turbine functions in Redis', () => {
   });
 
   it("hands a function call's arguments to ioredis as they are, without Array.prototype.flat", async () => {
-    // ioredis copies every command's arguments with `flat`, ~170 ns an element (scripts.ts).
+    // ioredis copies every command's arguments with `flat`, ~170 ns an element (fcall-command.ts).
     const broker = makeBroker();
     await broker.enqueue(Array.from({ length: 40 }, (_, i) => message({ id: `m${i}` })));
     const flat = vi.spyOn(Array.prototype, 'flat');

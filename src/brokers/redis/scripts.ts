@@ -117,7 +117,7 @@ export function defineScripts(redis: Redis): ScriptedRedis {
   ][]) {
     if (script in redis) continue;
     scripted[script] = (...keysThenArgs) => {
-      const args = fcallArgs(fn, keys, keysThenArgs);
+      const args = [fn, keys, ...keysThenArgs];
       return sendFcall(redis, args).catch(async (error: Error) => {
         if (/unknown command .fcall/i.test(error.message)) throw tooOld(redis, error);
         if (!error.message.startsWith('ERR Function not found')) throw error;
@@ -130,25 +130,5 @@ export function defineScripts(redis: Redis): ScriptedRedis {
   return scripted;
 }
 
-/** Stands in for `Array.prototype.flat` on a list that is flat already: hands it back as it is. */
-function alreadyFlat(this: FcallArgs): FcallArgs {
-  return this;
-}
-
-/** `FCALL`'s arguments: the function, its number of keys, the keys and the arguments. */
-function fcallArgs(fn: string, keys: number, keysThenArgs: readonly (string | number)[]): FcallArgs {
-  const args: FcallArgs = [fn, keys, ...keysThenArgs];
-  (args as { flat: unknown }).flat = alreadyFlat;
-  return args;
-}
-
-/**
- * Sends an `FCALL` built here, not through `redis.fcall`. A command of ioredis copies its arguments
- * with `Array.prototype.flat`, which V8 runs at ~170 ns an element: 25 µs for the settle-and-claim
- * of a busy worker's 35 tasks (~150 arguments), 1–2 µs for each call of an idle task. Turbine's
- * arguments are flat already, so their list answers `flat()` with itself; ioredis still turns
- * numbers into strings as it does for every command. The command is a lean one (fcall-command.ts).
- */
-function sendFcall(redis: Redis, args: FcallArgs): Promise<unknown> {
-  return redis.sendCommand(fcallCommand(args)) as Promise<unknown>;
-}
+const sendFcall = (redis: Redis, args: FcallArgs): Promise<unknown> =>
+  redis.sendCommand(fcallCommand(args)) as Promise<unknown>;
