@@ -7,7 +7,12 @@ import type { ResultRow } from './aggregate.js';
 import { formatRatio } from './format.js';
 import type { SystemName } from './systems/types.js';
 
-const COLORS: Record<SystemName, string> = { turbine: '#2563eb', bullmq: '#dc2626', 'bee-queue': '#d97706' };
+const COLORS: Record<SystemName, string> = {
+  turbine: '#2563eb',
+  'turbine-sqlite': '#0891b2',
+  bullmq: '#dc2626',
+  'bee-queue': '#d97706',
+};
 const BASELINE: SystemName = 'bullmq';
 const LABEL_WIDTH = 190;
 const PLOT_WIDTH = 460;

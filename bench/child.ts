@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     // The harness's own footprint (Node and this file), before any queue library is loaded.
     const measure = spec.role === 'worker' && spec.memorySettleMs !== undefined;
     const baseline = measure ? await sampleMemory(0) : undefined;
-    const system = await (await loadSystem(spec.system))(spec.redis, spec.role);
+    const system = await (await loadSystem(spec.system))(spec.target, spec.role);
     if (spec.role === 'worker') await runWorker(system, spec, baseline);
     else await runProducer(system, spec);
   } catch (error) {

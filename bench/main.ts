@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: Turbine against BullMQ and bee-queue, same machine, same private Redis, same
- * run. See bench/README.md for what each scenario measures.
+ * run, and Turbine on its embedded SQLite broker beside them. See bench/README.md for what each
+ * scenario measures.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { aggregate } from './aggregate.js';
@@ -11,9 +12,10 @@ import { describeMachine, machineInfo } from './machine.js';
 import { describeError } from './protocol.js';
 import { BenchRedis } from './redis.js';
 import { writeReport } from './report.js';
-import { runPlan, type RunRecord } from './runner.js';
+import { runPlan, targetOf, type RunRecord } from './runner.js';
 import { resolveScale } from './scale.js';
 import { allCases, selectCases } from './scenarios/index.js';
+import { BenchSqlite } from './sqlite.js';
 import type { BenchCase } from './scenarios/types.js';
 import { isSystemName, loadSystem } from './systems/index.js';
 import { SYSTEM_NAMES, type CreateSystem, type SystemName } from './systems/types.js';
@@ -32,7 +34,9 @@ const positiveInt = (value: string): number => {
 
 const program = new Command()
   .name('npm run bench --')
-  .description('Compare Turbine with BullMQ and bee-queue on a private redis-server.')
+  .description(
+    'Compare Turbine, on Redis and on its embedded SQLite broker, with BullMQ and bee-queue on a private redis-server.',
+  )
   .option('--quick', 'tiny N (500) and 1 repetition: a smoke run in well under a minute', false)
   .option('--only <names>', 'comma-separated scenarios or case ids (see --list)', csv, [])
   .option('--systems <names>', `comma-separated subset of ${SYSTEM_NAMES.join(',')}`, csv)
@@ -55,7 +59,7 @@ interface Flags {
  * (Turbine while src/ is being written) is skipped without failing the run; one that loads but
  * cannot connect is skipped and fails it.
  */
-async function probeSystems(names: SystemName[], redis: BenchRedis) {
+async function probeSystems(names: SystemName[], redis: BenchRedis, sqlite: BenchSqlite) {
   const loaded = new Map<SystemName, CreateSystem>();
   const skipped = new Map<SystemName, string>();
   let failed = false;
@@ -68,7 +72,7 @@ async function probeSystems(names: SystemName[], redis: BenchRedis) {
       continue;
     }
     try {
-      await (await create(redis.target, 'producer')).close();
+      await (await create(targetOf({ redis, sqlite }), 'producer')).close();
       loaded.set(name, create);
     } catch (error) {
       skipped.set(name, `could not connect: ${describeError(error).split('\n')[0]}`);
@@ -76,11 +80,12 @@ async function probeSystems(names: SystemName[], redis: BenchRedis) {
     }
   }
   await redis.flushAll();
+  sqlite.reset();
   return { loaded, skipped, failed };
 }
 
 function progressLine(record: RunRecord, benchCase: BenchCase | undefined, progress: string): string {
-  const head = `[${progress.padStart(7)}] ${record.case.padEnd(12)} ${record.system.padEnd(9)} rep ${record.rep}`;
+  const head = `[${progress.padStart(7)}] ${record.case.padEnd(12)} ${record.system.padEnd(14)} rep ${record.rep}`;
   if (record.error) return `${head}  FAILED: ${record.error.split('\n')[0]}`;
   const metrics = (benchCase?.metrics ?? [])
     .map((m) => `${m.label} ${formatNumber(record.metrics[m.key] ?? Number.NaN)}`)
@@ -107,15 +112,21 @@ async function main(flags: Flags): Promise<number> {
     .replace(/:/g, '-')
     .replace(/\.\d+Z$/, 'Z');
   const redis = await BenchRedis.start();
+  const sqlite = BenchSqlite.create();
   const stop = (): void => {
     killAllChildren();
+    sqlite.remove();
     void redis.stop().finally(() => process.exit(130));
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
     const machine = await machineInfo(redis, scale.ceilingRequests);
     console.log(describeMachine(machine).join('\n'));
-    const { loaded, skipped, failed: probeFailed } = await probeSystems(requested as SystemName[], redis);
+    const {
+      loaded,
+      skipped,
+      failed: probeFailed,
+    } = await probeSystems(requested as SystemName[], redis, sqlite);
     for (const [system, why] of skipped) console.log(`skipping ${system}: ${why}`);
     if (loaded.size === 0) throw new Error('no system could be loaded');
     const systems = [...loaded.keys()];
@@ -129,6 +140,7 @@ async function main(flags: Flags): Promise<number> {
       systems: loaded,
       scale,
       redis,
+      sqlite,
       onRecord: (record, progress) =>
         console.log(
           progressLine(
@@ -158,6 +170,7 @@ async function main(flags: Flags): Promise<number> {
     return failures.length > 0 || probeFailed ? 1 : 0;
   } finally {
     killAllChildren();
+    sqlite.remove();
     await redis.stop();
   }
 }

@@ -1,9 +1,9 @@
 /** Messages between the orchestrator (main.ts) and the processes it forks (child.ts). */
-import type { RedisTarget, SystemName } from './systems/types.js';
+import type { BenchTarget, SystemName } from './systems/types.js';
 
 interface BaseSpec {
   system: SystemName;
-  redis: RedisTarget;
+  target: BenchTarget;
 }
 
 /** How a producer process enqueues `count` tasks. */

@@ -29,14 +29,16 @@ const METHOD = `## How it was measured
 
 - Every measured side runs in its own fresh process on bare Node (\`bench/child.ts\`, compiled
   to JavaScript at the start of the run, no loader hooks): one system at a time, against one
-  private \`redis-server\` started for the run, flushed (\`FLUSHALL\`) before every run. Systems alternate within each case, and their order rotates
+  private \`redis-server\` started for the run, flushed (\`FLUSHALL\`) before every run.
+  **turbine-sqlite** is Turbine on its embedded SQLite broker: its processes share one database
+  file, deleted before every run; it has no Redis, so *redis-cost* does not apply to it. Systems alternate within each case, and their order rotates
   with each repetition. Tasks are no-ops, so the numbers show the queue machinery only.
 - Configuration, as each system's users run it: **BullMQ** with its defaults, so completed and
   failed jobs are kept (no \`removeOnComplete\` / \`removeOnFail\`); **bee-queue** with
   \`removeOnSuccess: false\` (its default) and \`activateDelayedJobs: true\` on workers (without it
   delayed jobs never run; its default \`delayedDebounce\` of 1 s groups delayed activations);
-  **Turbine** with its defaults (\`storeResult: true\`, \`prefetch\` 20).
-  All three keep every task's result and state in Redis.
+  **Turbine** with its defaults (\`storeResult: true\`, \`prefetch\` 20), on either broker.
+  Every system keeps every task's result and state in its store.
 - *enqueue*: one producer process, one call at a time, each awaited; bulk uses \`addBulk\`,
   \`saveAll\` and \`delayMany\` with 1,000 tasks per call.
 - *drain*: N tasks pre-filled, then one worker process; tasks/s from the first task body to the
@@ -60,8 +62,8 @@ const METHOD = `## How it was measured
   settle pause and a forced GC. "Harness only" is the same process before it loads the queue
   library (Node + harness), included in every RSS figure. Every library is loaded as
   published JavaScript: Turbine from its compiled \`dist/\`, the peers from \`node_modules\`.
-- Cells show the median over repetitions with (min–max); ratios are Turbine's median over the
-  peer's, in parentheses when the two systems' ranges overlap (this run does not separate them:
+- Cells show the median over repetitions with (min–max); ratios are a Turbine system's median over
+  the peer's, in parentheses when the two systems' ranges overlap (this run does not separate them:
   another run may order them the other way). ↑ higher is better, ↓ lower is better. Timings are
   reported, never asserted.
 - Other work on the machine skews every number: the load average at the start is above, and

@@ -1,11 +1,12 @@
-/** Runs every selected case for every system, repetition by repetition, on a flushed Redis. */
+/** Runs every selected case for every system, repetition by repetition, on emptied stores. */
 import { loadavg } from 'node:os';
 import { Child, killAllChildren } from './children.js';
 import { describeError } from './protocol.js';
 import type { BenchRedis } from './redis.js';
 import type { Scale } from './scale.js';
+import type { BenchSqlite } from './sqlite.js';
 import type { BenchCase, Metrics, RunContext } from './scenarios/types.js';
-import type { CreateSystem, SystemName } from './systems/types.js';
+import { usesRedis, type BenchTarget, type CreateSystem, type SystemName } from './systems/types.js';
 
 /** One line of results.jsonl: one case × system × repetition. */
 export interface RunRecord {
@@ -31,11 +32,17 @@ export interface RunPlan {
   systems: Map<SystemName, CreateSystem>;
   scale: Scale;
   redis: BenchRedis;
+  sqlite: BenchSqlite;
   onRecord(record: RunRecord, progress: string): void;
 }
 
+export function targetOf(plan: Pick<RunPlan, 'redis' | 'sqlite'>): BenchTarget {
+  return { redis: plan.redis.target, sqlitePath: plan.sqlite.path };
+}
+
 function contextFor(plan: RunPlan, system: SystemName, create: CreateSystem): RunContext {
-  const base = { system, redis: plan.redis.target };
+  const target = targetOf(plan);
+  const base = { system, target };
   return {
     system,
     redis: plan.redis,
@@ -43,7 +50,7 @@ function contextFor(plan: RunPlan, system: SystemName, create: CreateSystem): Ru
     spawnWorker: (options) => new Child({ ...base, ...options, role: 'worker' }, `${system} worker`),
     spawnProducer: (options) => new Child({ ...base, ...options, role: 'producer' }, `${system} producer`),
     async fill(count) {
-      const producer = await create(plan.redis.target, 'producer');
+      const producer = await create(target, 'producer');
       try {
         for (let done = 0; done < count; done += plan.scale.bulkBatch) {
           await producer.enqueueBulk(Math.min(plan.scale.bulkBatch, count - done));
@@ -61,9 +68,11 @@ function contextFor(plan: RunPlan, system: SystemName, create: CreateSystem): Ru
  */
 export async function runPlan(plan: RunPlan): Promise<RunRecord[]> {
   const records: RunRecord[] = [];
-  const names = [...plan.systems.keys()];
-  const total = plan.cases.length * plan.scale.reps * names.length;
+  const systemsOf = (benchCase: BenchCase): SystemName[] =>
+    [...plan.systems.keys()].filter((system) => !benchCase.redisOnly || usesRedis(system));
+  const total = plan.cases.reduce((sum, c) => sum + systemsOf(c).length, 0) * plan.scale.reps;
   for (const benchCase of plan.cases) {
+    const names = systemsOf(benchCase);
     for (let rep = 1; rep <= plan.scale.reps; rep++) {
       const order = names.map((_, i) => names[(i + rep - 1) % names.length] as SystemName);
       for (const system of order) {
@@ -84,11 +93,12 @@ export async function runPlan(plan: RunPlan): Promise<RunRecord[]> {
         };
         try {
           await plan.redis.flushAll();
+          plan.sqlite.reset();
           record.metrics = await benchCase.run(contextFor(plan, system, create));
         } catch (error) {
           record.error = describeError(error);
         } finally {
-          // Nothing from this run may touch the next one's Redis.
+          // Nothing from this run may touch the next one's stores.
           killAllChildren();
         }
         record.durationMs = Date.now() - started;

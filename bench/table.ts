@@ -1,12 +1,11 @@
 /** The results table, as aligned text for stdout and as Markdown for the report. */
-import type { ResultRow } from './aggregate.js';
+import { ratioPairs, type ResultRow } from './aggregate.js';
 import { formatNumber, formatRatio } from './format.js';
 import { rangesOverlap } from './stats.js';
 import type { SystemName } from './systems/types.js';
 
 function header(systems: SystemName[]): string[] {
-  const peers = systems.includes('turbine') ? systems.filter((s) => s !== 'turbine') : [];
-  return ['case', 'metric', ...systems, ...peers.map((peer) => `turbine/${peer}`)];
+  return ['case', 'metric', ...systems, ...ratioPairs(systems).map(({ ours, peer }) => `${ours}/${peer}`)];
 }
 
 /** Median, with the min–max spread when there was more than one repetition. */
@@ -18,20 +17,20 @@ function cell(row: ResultRow, system: SystemName): string {
   return `${median} (${formatNumber(summary.min)}–${formatNumber(summary.max)})`;
 }
 
-/** Turbine's ratio to `peer`, in parentheses when their ranges overlap (the run does not separate them). */
-function ratioCell(row: ResultRow, peer: SystemName): string {
-  const ratio = formatRatio(row.turbineRatios.get(peer));
-  return rangesOverlap(row.summaries.get('turbine'), row.summaries.get(peer)) ? `(${ratio})` : ratio;
+/** `ours` over `peer`, in parentheses when their ranges overlap (the run does not separate them). */
+function ratioCell(row: ResultRow, ours: SystemName, peer: SystemName): string {
+  const ratio = formatRatio(row.ratios.find((r) => r.ours === ours && r.peer === peer)?.value);
+  return rangesOverlap(row.summaries.get(ours), row.summaries.get(peer)) ? `(${ratio})` : ratio;
 }
 
 function body(rows: ResultRow[], systems: SystemName[]): string[][] {
-  const peers = systems.includes('turbine') ? systems.filter((s) => s !== 'turbine') : [];
+  const pairs = ratioPairs(systems);
   return rows.map((row, i) => [
     // The case name only on its first metric, so each case reads as one block.
     rows[i - 1]?.benchCase === row.benchCase ? '' : row.benchCase.id,
     `${row.metric.label} ${row.metric.better === 'higher' ? '↑' : '↓'}`,
     ...systems.map((system) => cell(row, system)),
-    ...peers.map((peer) => ratioCell(row, peer)),
+    ...pairs.map(({ ours, peer }) => ratioCell(row, ours, peer)),
   ]);
 }
 

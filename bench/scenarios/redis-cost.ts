@@ -10,6 +10,7 @@ export const redisCostCase: BenchCase = {
   id: 'redis-cost',
   scenario: 'redis-cost',
   title: 'Redis cost per task (enqueue 50 in flight, then drain at concurrency 50)',
+  redisOnly: true,
   metrics: [
     { key: 'commandsPerTask', label: 'commands/task', better: 'lower' },
     { key: 'enqueueCommandsPerTask', label: 'commands/task, enqueue', better: 'lower' },

@@ -12,7 +12,7 @@ export interface MetricDef {
 
 export type Metrics = Record<string, number>;
 
-type Omitted = 'system' | 'redis';
+type Omitted = 'system' | 'target';
 export type WorkerOptions = Omit<WorkerSpec, Omitted | 'role'>;
 /** A producer spec without the parts the context fills in (distributive, to keep each mode's fields). */
 export type ProducerOptions = ProducerSpec extends infer S
@@ -21,7 +21,7 @@ export type ProducerOptions = ProducerSpec extends infer S
     : never
   : never;
 
-/** What a case gets for one run of one system; Redis was flushed just before. */
+/** What a case gets for one run of one system; Redis was flushed and the SQLite file removed just before. */
 export interface RunContext {
   system: SystemName;
   redis: BenchRedis;
@@ -41,6 +41,8 @@ export interface BenchCase {
   metrics: MetricDef[];
   /** The throughput metric drawn in the ratio chart, if any. */
   chartMetric?: string;
+  /** It measures Redis itself: systems that keep their queues elsewhere skip it. */
+  redisOnly?: boolean;
   run(ctx: RunContext): Promise<Metrics>;
 }
 

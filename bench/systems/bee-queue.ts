@@ -12,7 +12,7 @@ interface Payload {
  * - `activateDelayedJobs: true` on workers, without which delayed jobs never run at all.
  *   Its default `delayedDebounce` (1 s) batches delayed activations, which shows in lateness.
  */
-export const createSystem: CreateSystem = async (redis, role) => {
+export const createSystem: CreateSystem = async ({ redis }, role) => {
   const queue = new BeeQueue<Payload>(QUEUE_NAME, {
     redis: { host: redis.host, port: redis.port },
     isWorker: role === 'worker',

@@ -10,7 +10,7 @@ interface Payload {
  * (no `removeOnComplete` / `removeOnFail`), so it stores every result like Turbine's
  * `storeResult: true` and bee-queue's `removeOnSuccess: false`.
  */
-export const createSystem: CreateSystem = async (redis) => {
+export const createSystem: CreateSystem = async ({ redis }) => {
   const connection = { host: redis.host, port: redis.port };
   // Created on first enqueue so a worker process holds only what a BullMQ worker needs.
   let queue: Queue<Payload> | undefined;

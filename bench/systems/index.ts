@@ -8,6 +8,8 @@ export async function loadSystem(name: SystemName): Promise<CreateSystem> {
   switch (name) {
     case 'turbine':
       return (await import('./turbine.js')).createSystem;
+    case 'turbine-sqlite':
+      return (await import('./turbine-sqlite.js')).createSystem;
     case 'bullmq':
       return (await import('./bullmq.js')).createSystem;
     case 'bee-queue':

@@ -6,13 +6,17 @@ import type { BenchSystem, CreateSystem, WorkerHooks } from './types.js';
 // createSystem, as a chunk bundled by bench/child-bundle.ts cannot hold a top-level await.
 const distEntry = '../../dist/index.js';
 
+/** Turbine on the benchmark Redis. */
+export const createSystem: CreateSystem = ({ redis }) => createTurbine(redis.url);
+
 /**
- * Turbine as SPEC §2 describes it, with its defaults: `prefetch` 20 (messages held beyond the
- * running ones) and `storeResult: true`, stated so the parity with BullMQ (jobs kept) is visible.
+ * Turbine on the broker `brokerUrl` names, as SPEC §2 describes it, with its defaults: `prefetch`
+ * 20 (messages held beyond the running ones) and `storeResult: true`, stated so the parity with
+ * BullMQ (jobs kept) is visible.
  */
-export const createSystem: CreateSystem = async (redis) => {
+export async function createTurbine(brokerUrl: string): Promise<BenchSystem> {
   const { Turbine } = (await import(distEntry)) as typeof TurbineApi;
-  const app = new Turbine({ broker: redis.url });
+  const app = new Turbine({ broker: brokerUrl });
   // Task bodies are registered in every process (producers need the handles, workers the bodies);
   // only a worker process sets the hooks.
   let hooks: WorkerHooks | undefined;
@@ -54,4 +58,4 @@ export const createSystem: CreateSystem = async (redis) => {
     },
   };
   return system;
-};
+}

@@ -32,14 +32,20 @@ function records(values: Partial<Record<SystemName, number[]>>): RunRecord[] {
   );
 }
 
-/** The ratio cells of the only row: Turbine over each peer, in the order of `systems`. */
+/** The header and the only row of the Markdown table, cell by cell. */
+function table(values: Partial<Record<SystemName, number[]>>, systems: SystemName[]): string[][] {
+  const lines = markdownTable(aggregate(records(values), [throughput], systems), systems).split('\n');
+  return [lines[0]!, lines[2]!].map((line) =>
+    line
+      .split('|')
+      .slice(1, -1)
+      .map((cell) => cell.trim()),
+  );
+}
+
+/** The ratio cells of the only row (every column after the systems' own). */
 function ratios(values: Partial<Record<SystemName, number[]>>, systems: SystemName[]): string[] {
-  const table = markdownTable(aggregate(records(values), [throughput], systems), systems);
-  const row = table
-    .split('\n')[2]!
-    .split('|')
-    .map((cell) => cell.trim());
-  return row.slice(-systems.length, -1);
+  return table(values, systems)[1]!.slice(2 + systems.length);
 }
 
 describe('bench table ratios', () => {
@@ -55,6 +61,18 @@ describe('bench table ratios', () => {
 
   it('leaves a single repetition unmarked: there is no range to compare', () => {
     expect(ratios({ turbine: [100], bullmq: [110] }, ['turbine', 'bullmq'])).toEqual(['0.91×']);
+  });
+
+  it('gives each Turbine system a ratio over each peer, and a dash where one has no value', () => {
+    const systems: SystemName[] = ['turbine', 'turbine-sqlite', 'bullmq', 'bee-queue'];
+    const [header, row] = table({ turbine: [300], 'turbine-sqlite': [150], bullmq: [100] }, systems);
+    expect(header!.slice(2 + systems.length)).toEqual([
+      'turbine/bullmq',
+      'turbine/bee-queue',
+      'turbine-sqlite/bullmq',
+      'turbine-sqlite/bee-queue',
+    ]);
+    expect(row!.slice(2 + systems.length)).toEqual(['3.00×', '–', '1.50×', '–']);
   });
 
   it('counts ranges that touch as overlapping', () => {
