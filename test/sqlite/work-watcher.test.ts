@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { ClaimRequest } from '../../src/brokers/broker.js';
+import { WorkWatcher } from '../../src/brokers/sqlite/work-watcher.js';
+import { message, useBroker } from './sqlite-test-kit.js';
+
+const request: ClaimRequest = {
+  queues: ['default'],
+  max: 10,
+  workerId: 'w1',
+  leaseMs: 30_000,
+  maxDeliveries: 5,
+};
+const never = new AbortController().signal;
+/** Longer than any test may take: a wait that ends sooner was ended by what the test checks. */
+const HOUR_MS = 3_600_000;
+
+describe('WorkWatcher', () => {
+  it("ends a wait on another connection's commit through the WAL file, without polling", async () => {
+    const { broker, peer } = useBroker();
+    const producer = peer();
+    const watcher = new WorkWatcher(broker.database, Date.now, { pollMs: HOUR_MS });
+    const woken = watcher.wait(['default'], Date.now() + HOUR_MS, never);
+    await producer.enqueue([message({ id: 'seen-by-watch' })]);
+    await woken;
+    expect((await broker.claim(request)).deliveries.map((d) => d.id)).toEqual(['seen-by-watch']);
+  });
+
+  it('still ends the wait by polling where writes go unreported', async () => {
+    const { broker, peer } = useBroker();
+    const producer = peer();
+    let watched = 0;
+    const watcher = new WorkWatcher(broker.database, Date.now, {
+      watchWrites: () => {
+        watched++;
+        return () => undefined;
+      },
+    });
+    const woken = watcher.wait(['default'], Date.now() + HOUR_MS, never);
+    await producer.enqueue([message({ id: 'seen-by-poll' })]);
+    await woken;
+    expect(watched).toBe(1);
+    expect((await broker.claim(request)).deliveries.map((d) => d.id)).toEqual(['seen-by-poll']);
+  });
+
+  it('keeps waiting through writes that bring its queues nothing, one report per look', async () => {
+    const { broker, peer } = useBroker();
+    const other = peer();
+    let starts = 0;
+    let stops = 0;
+    let report: (() => void) | undefined;
+    const watcher = new WorkWatcher(broker.database, Date.now, {
+      pollMs: HOUR_MS,
+      watchWrites: (onWrite) => {
+        starts++;
+        report = onWrite;
+        return () => stops++;
+      },
+    });
+    const controller = new AbortController();
+    let ended = false;
+    const waiting = watcher.wait(['default'], Date.now() + HOUR_MS, controller.signal).then(() => {
+      ended = true;
+    });
+    expect(starts).toBe(1);
+    await other.enqueue([message({ queue: 'elsewhere' })]);
+    report!();
+    // The watch stops at its first report; the look it brings forward finds nothing and watches again.
+    expect(stops).toBe(1);
+    await expect.poll(() => starts, { timeout: 2_000, interval: 1 }).toBe(2);
+    expect(ended).toBe(false);
+    controller.abort();
+    await waiting;
+    expect(stops).toBe(2);
+  });
+});
