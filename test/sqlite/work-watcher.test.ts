@@ -25,6 +25,26 @@ describe('WorkWatcher', () => {
     expect((await broker.claim(request)).deliveries.map((d) => d.id)).toEqual(['seen-by-watch']);
   });
 
+  it('looks once more soon after a write whose commit it did not see yet', async () => {
+    const { broker, peer } = useBroker();
+    const producer = peer();
+    let report: (() => void) | undefined;
+    const watcher = new WorkWatcher(broker.database, Date.now, {
+      pollMs: HOUR_MS,
+      watchWrites: (onWrite) => {
+        report = onWrite;
+        return () => undefined;
+      },
+    });
+    const woken = watcher.wait(['default'], Date.now() + HOUR_MS, never);
+    // The write is reported before its commit is published (SQLite writes the WAL, then its
+    // index), and no report follows: only the follow-up look can find the work.
+    report!();
+    await producer.enqueue([message({ id: 'published-late' })]);
+    await woken;
+    expect((await broker.claim(request)).deliveries.map((d) => d.id)).toEqual(['published-late']);
+  });
+
   it('still ends the wait by polling where writes go unreported', async () => {
     const { broker, peer } = useBroker();
     const producer = peer();

@@ -123,10 +123,17 @@ export class WorkWatcher {
           lookedAt = monotonicNow();
           const remainingMs = endsAt - lookedAt;
           if (remainingMs <= 0 || this.clock() >= untilMs || changedWithWork()) return finish();
-          if (forWrite && idleCommit)
+          let nextMs = this.pollMs;
+          if (forWrite && idleCommit) {
             writeGapMs = Math.min(this.pollMs, Math.max(FIRST_WRITE_GAP_MS, writeGapMs * 2));
+          } else if (forWrite) {
+            // SQLite writes a commit to the WAL before it publishes it (in the WAL index, shared
+            // memory no watch sees): a look right after the write can miss it, so one more
+            // follows, as soon as the write gap allows.
+            nextMs = Math.max(FIRST_WRITE_GAP_MS, writeGapMs);
+          }
           forWrite = false;
-          timer = setTimeout(look, Math.min(this.pollMs, remainingMs));
+          timer = setTimeout(look, Math.min(nextMs, remainingMs));
           unwatch ??= this.watchWrites(onWrite);
         } catch (error) {
           finish(error);
