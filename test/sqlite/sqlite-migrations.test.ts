@@ -3,14 +3,18 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { applyMigrations, loadMigrations } from '../../src/brokers/sqlite/migrations.js';
-import { BUSY_TIMEOUT_MS, openSqliteDatabase } from '../../src/brokers/sqlite/open-database.js';
+import {
+  BUSY_TIMEOUT_MS,
+  PAGE_CACHE_KIB,
+  openSqliteDatabase,
+} from '../../src/brokers/sqlite/open-database.js';
 import { SqliteBroker } from '../../src/brokers/sqlite/sqlite-broker.js';
 import { sqlitePathFromUrl } from '../../src/brokers/sqlite/sqlite-path.js';
 import { ConfigError } from '../../src/errors/config-error.js';
 import { message, tempDir } from './sqlite-test-kit.js';
 
 describe('openSqliteDatabase', () => {
-  it('creates the file and its folder in WAL mode, with a busy timeout and the latest schema', () => {
+  it('creates the file and its folder in WAL mode, with a busy timeout, a page cache and the latest schema', () => {
     const { file, track } = tempDir();
     const path = file('deep/er/turbine.db');
     const db = track(openSqliteDatabase(path));
@@ -18,6 +22,8 @@ describe('openSqliteDatabase', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+    // Negative: KiB rather than pages. better-sqlite3's build would give -16000.
+    expect(db.pragma('cache_size', { simple: true })).toBe(-PAGE_CACHE_KIB);
     expect(db.pragma('user_version', { simple: true })).toBe(loadMigrations().length);
     const tables = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
