@@ -57,7 +57,7 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: Memor
   // A failure can arrive before `await finished` below; mark it handled so Node does not abort.
   finished.catch(() => undefined);
 
-  calibrateEpoch(); // Before any task: it spins up to a millisecond.
+  calibrateEpoch(); // Before any task: it spins ~5 ms.
   await system.startWorker({
     concurrency: spec.concurrency,
     onStart(dueAt) {

@@ -18,19 +18,31 @@ let epochOffset: number | undefined;
  * Epoch milliseconds with sub-millisecond precision, for a delayed task's lateness: `Date.now()`
  * counts whole milliseconds, which would round every lateness to 0, 1 or 2 ms. The offset from
  * {@link now} is pinned once per process at the instant `Date.now()` ticks over, so a stamp is
- * exact to a few microseconds; call {@link calibrateEpoch} before measuring (it spins up to 1 ms).
+ * exact to a few microseconds; call {@link calibrateEpoch} before measuring (it spins ~5 ms).
  */
 export function epochNow(): number {
   return now() + calibrateEpoch();
 }
 
-/** Pins the offset between the epoch and {@link now}; returns it. */
+/** Ticks of `Date.now()` the offset is pinned at; the best of them is kept. */
+const CALIBRATION_TICKS = 5;
+
+/**
+ * Pins the offset between the epoch and {@link now}; returns it. Any delay between seeing the tick
+ * and reading the monotonic clock (a worker descheduled on a busy machine) only lowers an offset,
+ * so the highest of several is the truest (one repetition once gave a median lateness of
+ * −0.09 ms where the others gave 0.45–0.54: an offset pinned ~0.5 ms low fits it).
+ */
 export function calibrateEpoch(): number {
   if (epochOffset === undefined) {
-    const before = Date.now();
-    let ticked = before;
-    while (ticked === before) ticked = Date.now();
-    epochOffset = ticked - now();
+    let best = -Infinity;
+    for (let i = 0; i < CALIBRATION_TICKS; i++) {
+      const before = Date.now();
+      let ticked = before;
+      while (ticked === before) ticked = Date.now();
+      best = Math.max(best, ticked - now());
+    }
+    epochOffset = best;
   }
   return epochOffset;
 }
