@@ -6,10 +6,11 @@ import { watchWal } from './wal-watch.js';
 export const WORK_POLL_MS = 10;
 
 /**
- * The first time between two looks brought forward by WAL writes, after one found no work for the
- * wait's queues. Each such look doubles it, up to the poll's interval: peers busy with other queues
- * write constantly, and an idle worker then looks about as often as its poll alone would, while
- * on a quiet machine the first write after a wait began is looked at at once.
+ * The first time between two looks brought forward by WAL writes, after one saw another
+ * connection's commit with no work for the wait's queues. Each such look doubles it, up to the
+ * poll's interval: peers busy with other queues write constantly, and an idle worker then looks
+ * about as often as its poll alone would, while on a quiet machine the first write after a wait
+ * began is looked at at once. Also the soonest follow-up after a look that saw no commit yet.
  */
 const FIRST_WRITE_GAP_MS = 1;
 
