@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ClaimRequest, ControlMessage } from '../../src/brokers/broker.js';
+import type { ControlMessage } from '../../src/brokers/broker.js';
 import { SqliteResultBackend } from '../../src/backends/sqlite-result-backend.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { countRows, manualClock, message, record, useBroker } from './sqlite-test-kit.js';
-
-const request: ClaimRequest = {
-  queues: ['default'],
-  max: 10,
-  workerId: 'w1',
-  leaseMs: 30_000,
-  maxDeliveries: 5,
-};
+import { countRows, defaultClaim, manualClock, message, record, useBroker } from './sqlite-test-kit.js';
 
 describe('SqliteBroker revoke', () => {
   it('removes an unstarted task at once and writes its REVOKED record', async () => {
@@ -22,7 +14,7 @@ describe('SqliteBroker revoke', () => {
     expect(await broker.locate('ready-one')).toBeUndefined();
     expect(await broker.locate('delayed-one')).toBeUndefined();
     expect(await backend.get('ready-one')).toMatchObject({ state: 'REVOKED', reason: 'revoked' });
-    expect((await broker.claim(request)).deliveries).toEqual([]);
+    expect((await broker.claim(defaultClaim)).deliveries).toEqual([]);
   });
 
   it('leaves a leased task in place, tells subscribers of other connections, and flags it on redelivery', async () => {
@@ -31,7 +23,7 @@ describe('SqliteBroker revoke', () => {
     const received: ControlMessage[] = [];
     const unsubscribe = await worker.subscribeControl((m) => received.push(m));
     await broker.enqueue([message({ id: 'running' })]);
-    const [delivery] = (await worker.claim(request)).deliveries;
+    const [delivery] = (await worker.claim(defaultClaim)).deliveries;
     expect(delivery!.revoked).toBe(false);
 
     await broker.revoke('running', record('running', { state: 'REVOKED' }));
@@ -42,7 +34,7 @@ describe('SqliteBroker revoke', () => {
     await unsubscribe();
 
     await worker.settle([{ kind: 'release', delivery: delivery! }]);
-    const [again] = (await worker.claim(request)).deliveries;
+    const [again] = (await worker.claim(defaultClaim)).deliveries;
     expect(again).toMatchObject({ id: 'running', revoked: true });
   });
 
@@ -59,7 +51,10 @@ describe('SqliteBroker revoke', () => {
 
     // A message that surfaces later (enqueued before the revoke reached the file) is flagged.
     await broker.enqueue([message({ id: 'in-flight' })]);
-    expect((await broker.claim(request)).deliveries[0]).toMatchObject({ id: 'in-flight', revoked: true });
+    expect((await broker.claim(defaultClaim)).deliveries[0]).toMatchObject({
+      id: 'in-flight',
+      revoked: true,
+    });
   });
 
   it('forgets revocations after a day', async () => {
@@ -68,7 +63,7 @@ describe('SqliteBroker revoke', () => {
     await broker.revoke('later', undefined);
     clock.advance(24 * 3_600_000);
     await broker.enqueue([message({ id: 'later' })]);
-    expect((await broker.claim(request)).deliveries[0]).toMatchObject({ id: 'later', revoked: false });
+    expect((await broker.claim(defaultClaim)).deliveries[0]).toMatchObject({ id: 'later', revoked: false });
   });
 });
 
@@ -111,10 +106,10 @@ describe('SqliteBroker subscribeControl', () => {
     await broker.revoke('old', undefined);
     clock.advance(30_000);
     await broker.revoke('recent', undefined);
-    await broker.claim(request);
+    await broker.claim(defaultClaim);
     expect(countRows(broker.database, 'control')).toBe(2);
     clock.advance(30_000);
-    await broker.claim(request);
+    await broker.claim(defaultClaim);
     expect(countRows(broker.database, 'control')).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
-import type { OutgoingMessage } from '../../src/brokers/broker.js';
+import type { ClaimRequest, OutgoingMessage } from '../../src/brokers/broker.js';
 import { SqliteBroker, type SqliteBrokerOptions } from '../../src/brokers/sqlite/sqlite-broker.js';
 import { ENVELOPE_VERSION, type Envelope } from '../../src/protocol/envelope.js';
 import type { ResultRecord } from '../../src/protocol/result-record.js';
@@ -40,6 +40,15 @@ export function tempDir(): {
     },
   };
 }
+
+/** A claim of up to 10 messages of `default` by worker `w1`, with a 30 s lease. */
+export const defaultClaim: ClaimRequest = {
+  queues: ['default'],
+  max: 10,
+  workerId: 'w1',
+  leaseMs: 30_000,
+  maxDeliveries: 5,
+};
 
 /** A broker on a fresh file, closed after the test. */
 export function useBroker(options: Partial<SqliteBrokerOptions> = {}): {

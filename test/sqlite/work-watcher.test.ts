@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ClaimRequest } from '../../src/brokers/broker.js';
 import { WorkWatcher } from '../../src/brokers/sqlite/work-watcher.js';
-import { message, useBroker } from './sqlite-test-kit.js';
+import { defaultClaim, message, useBroker } from './sqlite-test-kit.js';
 
-const request: ClaimRequest = {
-  queues: ['default'],
-  max: 10,
-  workerId: 'w1',
-  leaseMs: 30_000,
-  maxDeliveries: 5,
-};
 const never = new AbortController().signal;
 /** Longer than any test may take: a wait that ends sooner was ended by what the test checks. */
 const HOUR_MS = 3_600_000;
@@ -22,7 +14,7 @@ describe('WorkWatcher', () => {
     const woken = watcher.wait(['default'], Date.now() + HOUR_MS, never);
     await producer.enqueue([message({ id: 'seen-by-watch' })]);
     await woken;
-    expect((await broker.claim(request)).deliveries.map((d) => d.id)).toEqual(['seen-by-watch']);
+    expect((await broker.claim(defaultClaim)).deliveries.map((d) => d.id)).toEqual(['seen-by-watch']);
   });
 
   it('looks once more soon after a write whose commit it did not see yet', async () => {
@@ -42,7 +34,7 @@ describe('WorkWatcher', () => {
     report!();
     await producer.enqueue([message({ id: 'published-late' })]);
     await woken;
-    expect((await broker.claim(request)).deliveries.map((d) => d.id)).toEqual(['published-late']);
+    expect((await broker.claim(defaultClaim)).deliveries.map((d) => d.id)).toEqual(['published-late']);
   });
 
   it('still ends the wait by polling where writes go unreported', async () => {
@@ -59,7 +51,7 @@ describe('WorkWatcher', () => {
     await producer.enqueue([message({ id: 'seen-by-poll' })]);
     await woken;
     expect(watched).toBe(1);
-    expect((await broker.claim(request)).deliveries.map((d) => d.id)).toEqual(['seen-by-poll']);
+    expect((await broker.claim(defaultClaim)).deliveries.map((d) => d.id)).toEqual(['seen-by-poll']);
   });
 
   it('keeps waiting through writes that bring its queues nothing, one report per look', async () => {
