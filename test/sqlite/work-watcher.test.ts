@@ -6,6 +6,23 @@ const never = new AbortController().signal;
 /** Longer than any test may take: a wait that ends sooner was ended by what the test checks. */
 const HOUR_MS = 3_600_000;
 
+/** A write watch the test drives: `report()` stands for a write to the WAL file. */
+function manualWatch() {
+  const watch = {
+    starts: 0,
+    stops: 0,
+    report: (): void => {},
+    watchWrites: (onWrite: () => void): (() => void) => {
+      watch.starts++;
+      watch.report = onWrite;
+      return () => {
+        watch.stops++;
+      };
+    },
+  };
+  return watch;
+}
+
 describe('WorkWatcher', () => {
   it("ends a wait on another connection's commit through the WAL file, without polling", async () => {
     const { broker, peer } = useBroker();
@@ -20,18 +37,15 @@ describe('WorkWatcher', () => {
   it('looks once more soon after a write whose commit it did not see yet', async () => {
     const { broker, peer } = useBroker();
     const producer = peer();
-    let report: (() => void) | undefined;
+    const watch = manualWatch();
     const watcher = new WorkWatcher(broker.database, Date.now, {
       pollMs: HOUR_MS,
-      watchWrites: (onWrite) => {
-        report = onWrite;
-        return () => undefined;
-      },
+      watchWrites: watch.watchWrites,
     });
     const woken = watcher.wait(['default'], Date.now() + HOUR_MS, never);
     // The write is reported before its commit is published (SQLite writes the WAL, then its
     // index), and no report follows: only the follow-up look can find the work.
-    report!();
+    watch.report();
     await producer.enqueue([message({ id: 'published-late' })]);
     await woken;
     expect((await broker.claim(defaultClaim)).deliveries.map((d) => d.id)).toEqual(['published-late']);
@@ -40,48 +54,37 @@ describe('WorkWatcher', () => {
   it('still ends the wait by polling where writes go unreported', async () => {
     const { broker, peer } = useBroker();
     const producer = peer();
-    let watched = 0;
-    const watcher = new WorkWatcher(broker.database, Date.now, {
-      watchWrites: () => {
-        watched++;
-        return () => undefined;
-      },
-    });
+    const watch = manualWatch();
+    const watcher = new WorkWatcher(broker.database, Date.now, { watchWrites: watch.watchWrites });
     const woken = watcher.wait(['default'], Date.now() + HOUR_MS, never);
     await producer.enqueue([message({ id: 'seen-by-poll' })]);
     await woken;
-    expect(watched).toBe(1);
+    expect(watch.starts).toBe(1);
     expect((await broker.claim(defaultClaim)).deliveries.map((d) => d.id)).toEqual(['seen-by-poll']);
   });
 
   it('keeps waiting through writes that bring its queues nothing, one report per look', async () => {
     const { broker, peer } = useBroker();
     const other = peer();
-    let starts = 0;
-    let stops = 0;
-    let report: (() => void) | undefined;
+    const watch = manualWatch();
     const watcher = new WorkWatcher(broker.database, Date.now, {
       pollMs: HOUR_MS,
-      watchWrites: (onWrite) => {
-        starts++;
-        report = onWrite;
-        return () => stops++;
-      },
+      watchWrites: watch.watchWrites,
     });
     const controller = new AbortController();
     let ended = false;
     const waiting = watcher.wait(['default'], Date.now() + HOUR_MS, controller.signal).then(() => {
       ended = true;
     });
-    expect(starts).toBe(1);
+    expect(watch.starts).toBe(1);
     await other.enqueue([message({ queue: 'elsewhere' })]);
-    report!();
+    watch.report();
     // The watch stops at its first report; the look it brings forward finds nothing and watches again.
-    expect(stops).toBe(1);
-    await expect.poll(() => starts, { timeout: 2_000, interval: 1 }).toBe(2);
+    expect(watch.stops).toBe(1);
+    await expect.poll(() => watch.starts, { timeout: 2_000, interval: 1 }).toBe(2);
     expect(ended).toBe(false);
     controller.abort();
     await waiting;
-    expect(stops).toBe(2);
+    expect(watch.stops).toBe(2);
   });
 });

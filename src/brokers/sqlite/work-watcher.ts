@@ -103,10 +103,10 @@ export class WorkWatcher {
     };
     if (changedWithWork()) return Promise.resolve();
 
-    const endsAt = monotonicNow() + waitMs;
+    let lookedAt = monotonicNow();
+    const endsAt = lookedAt + waitMs;
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      let lookedAt = monotonicNow();
       let unwatch: (() => void) | undefined;
       let forWrite = false;
       let writeGapMs = 0;
