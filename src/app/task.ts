@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { OutgoingMessage } from '../brokers/broker.js';
 import { resolveCallOptions, type ApplyOptions, type ResolvedTaskOptions } from '../config/task-options.js';
 import { normalizeArgs } from '../protocol/codec.js';
 import { ENVELOPE_VERSION, type Envelope } from '../protocol/envelope.js';
+import { newTaskId } from '../protocol/task-id.js';
 import { AsyncResult } from './async-result.js';
 import type { TaskSubmitter } from './task-submitter.js';
 import { Signature } from '../workflows/signature.js';
@@ -80,7 +80,7 @@ export class Task<Args extends unknown[] = unknown[], Result = unknown> {
     const call = resolveCallOptions(this.name, options, now);
     const envelope: Envelope = {
       v: ENVELOPE_VERSION,
-      id: call.taskId ?? randomUUID(),
+      id: call.taskId ?? newTaskId(now),
       name: this.name,
       args: normalizeArgs(args),
       queue: call.queue ?? this.options.queue,

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { OutgoingMessage } from '../brokers/broker.js';
 import type { ApplyOptions } from '../config/task-options.js';
 import type { Task } from '../app/task.js';
 import { normalizeArgs } from '../protocol/codec.js';
+import { newTaskId } from '../protocol/task-id.js';
 
 /** The per-call options a batch accepts (one message carries every item). */
 export type BatchCallOptions = Pick<
@@ -18,7 +18,7 @@ export function batchMessage(
   now: number,
 ): { message: OutgoingMessage; itemIds: string[] } {
   const message = task.message([], options, now);
-  const items = argsList.map((args) => ({ id: randomUUID(), args: normalizeArgs(args) }));
+  const items = argsList.map((args) => ({ id: newTaskId(now), args: normalizeArgs(args) }));
   message.envelope.batch = { items };
   return { message, itemIds: items.map((item) => item.id) };
 }

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Delivery, OutgoingMessage, WorkflowEffects } from '../brokers/broker.js';
 import type { DlqEntry } from '../dlq/dlq-entry.js';
 import type { BatchItem, Envelope } from '../protocol/envelope.js';
 import type { ResultRecord } from '../protocol/result-record.js';
+import { newTaskId } from '../protocol/task-id.js';
 import { executeOne, newAttempt, type Attempt, type ExecutorEnv, type Verdict } from './executor.js';
 import type { TaskDefinition } from './task-registry.js';
 
@@ -75,5 +75,5 @@ function itemDelivery(batch: Delivery, envelope: Envelope, item: BatchItem): Del
 
 /** A new batch message with the items not yet run. */
 function remainder(envelope: Envelope, items: BatchItem[], now: number): OutgoingMessage {
-  return { envelope: { ...envelope, id: randomUUID(), createdAt: now, batch: { items } } };
+  return { envelope: { ...envelope, id: newTaskId(now), createdAt: now, batch: { items } } };
 }

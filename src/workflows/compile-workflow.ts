@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { TurbineError } from '../errors/turbine-error.js';
 import type { WorkflowLinks, WorkflowStep } from '../protocol/envelope.js';
+import { newTaskId } from '../protocol/task-id.js';
 import type { CanvasNode, Chain, Group } from './canvas.js';
 import type { Signature } from './signature.js';
 
@@ -59,7 +59,7 @@ function compileGroup(group: Group, then: WorkflowLinks | undefined): CompiledWo
     );
   }
   const body = next?.[0];
-  const chordId = randomUUID();
+  const chordId = newTaskId();
   const members = group.members.map((member, index) =>
     compileWorkflow(
       member,

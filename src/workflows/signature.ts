@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { resolveCallOptions } from '../config/task-options.js';
 import { normalizeArgs } from '../protocol/codec.js';
 import type { WorkflowLinks, WorkflowStep } from '../protocol/envelope.js';
+import { newTaskId } from '../protocol/task-id.js';
 import type { AsyncResult } from '../app/async-result.js';
 import type { Task } from '../app/task.js';
 import { submitWorkflow } from './submit-workflow.js';
@@ -51,7 +51,7 @@ export class Signature<Result = unknown> {
     const call = resolveCallOptions(this.task.name, this.options, 0);
     const options = this.task.options;
     const step: WorkflowStep = {
-      id: randomUUID(),
+      id: newTaskId(),
       name: this.task.name,
       args: normalizeArgs(this.args),
       queue: call.queue ?? options.queue,
