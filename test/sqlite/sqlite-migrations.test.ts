@@ -11,7 +11,7 @@ import {
 import { SqliteBroker } from '../../src/brokers/sqlite/sqlite-broker.js';
 import { sqlitePathFromUrl } from '../../src/brokers/sqlite/sqlite-path.js';
 import { ConfigError } from '../../src/errors/config-error.js';
-import { message, tempDir } from './sqlite-test-kit.js';
+import { defaultClaim, envelope, message, tempDir } from './sqlite-test-kit.js';
 
 describe('openSqliteDatabase', () => {
   it('creates the file and its folder in WAL mode, with a busy timeout, a page cache and the latest schema', () => {
@@ -60,6 +60,43 @@ describe('openSqliteDatabase', () => {
     expect(() => applyMigrations(db, broken)).toThrow(/already exists/);
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'c'").pluck().get()).toBe(0);
+  });
+
+  it('moves a file of schema version 2 to the partial message indexes, keeping its messages', async () => {
+    const { file, track } = tempDir();
+    const old = new Database(file());
+    applyMigrations(old, loadMigrations().slice(0, 2));
+    const insert = old.prepare(
+      'INSERT INTO messages (id, queue, state, priority, seq, visible_at, envelope) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    insert.run('waiting', 'default', 'ready', 0, 1, null, JSON.stringify(envelope({ id: 'waiting' })));
+    insert.run(
+      'later',
+      'default',
+      'delayed',
+      0,
+      0,
+      Date.now() + 60_000,
+      JSON.stringify(envelope({ id: 'later' })),
+    );
+    old.prepare("INSERT INTO queues (name) VALUES ('default')").run();
+    old.close();
+
+    const broker = track(new SqliteBroker({ path: file() }));
+    const indexes = track(new Database(file(), { readonly: true }))
+      .prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL",
+      )
+      .all();
+    expect(indexes).toEqual([
+      { name: 'messages_claim', sql: expect.stringContaining("WHERE state = 'ready'") },
+      { name: 'messages_visible', sql: expect.stringContaining('WHERE visible_at IS NOT NULL') },
+    ]);
+    expect((await broker.claim(defaultClaim)).deliveries.map((d) => d.id)).toEqual(['waiting']);
+    expect(await broker.queueStats()).toEqual([
+      { name: 'default', waiting: 0, delayed: 1, active: 1, dlq: 0 },
+    ]);
+    expect(await broker.purge('default')).toBe(1);
   });
 
   it('refuses a file written by a newer release', () => {

@@ -78,8 +78,8 @@ export function prepareClaim(db: Database.Database, writes: MessageWrites): Clai
      RETURNING id, envelope, redeliveries, ${revokedColumn} AS revoked, priority, seq`,
   );
   const nextWake = db.prepare<{ queue: string }, { due: number | null; expiry: number | null }>(
-    `SELECT (SELECT min(visible_at) FROM messages WHERE queue = @queue AND state = 'delayed') AS due,
-            (SELECT min(visible_at) FROM messages WHERE queue = @queue AND state = 'leased') AS expiry`,
+    `SELECT (SELECT min(visible_at) FROM messages WHERE queue = @queue AND state = 'delayed' AND visible_at IS NOT NULL) AS due,
+            (SELECT min(visible_at) FROM messages WHERE queue = @queue AND state = 'leased' AND visible_at IS NOT NULL) AS expiry`,
   );
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
 

@@ -26,7 +26,10 @@ export function prepareQueueReads(db: Database.Database): QueueReads {
   );
   const names = db.prepare<[], string>('SELECT name FROM queues ORDER BY name').pluck();
   const messageCounts = db.prepare<[], { queue: string; state: LocatedRow['state']; n: number }>(
-    'SELECT queue, state, count(*) AS n FROM messages GROUP BY queue, state',
+    // Each half counts from the partial index that holds its messages (003-partial-indexes.sql).
+    `SELECT queue, 'ready' AS state, count(*) AS n FROM messages WHERE state = 'ready' GROUP BY queue
+     UNION ALL
+     SELECT queue, state, count(*) AS n FROM messages WHERE visible_at IS NOT NULL GROUP BY queue, state`,
   );
   const dlqCounts = db.prepare<[], { queue: string; n: number }>(
     'SELECT queue, count(*) AS n FROM dlq GROUP BY queue',

@@ -121,8 +121,10 @@ export function prepareTransitions(db: Database.Database): Transitions {
   const publish = db.prepare<[string, number]>('INSERT INTO control (message, created_at) VALUES (?, ?)');
   const deleteResult = db.prepare<[string]>('DELETE FROM results WHERE id = ?');
   const messageExists = db.prepare<[string], number>('SELECT 1 FROM messages WHERE id = ?').pluck();
-  const purgeQueue = db.prepare<[string]>(
-    "DELETE FROM messages WHERE queue = ? AND state IN ('ready', 'delayed')",
+  // One statement per partial index (003-partial-indexes.sql), so neither scans the table.
+  const purgeReady = db.prepare<[string]>("DELETE FROM messages WHERE queue = ? AND state = 'ready'");
+  const purgeDelayed = db.prepare<[string]>(
+    "DELETE FROM messages WHERE queue = ? AND state = 'delayed' AND visible_at IS NOT NULL",
   );
   const start = db.prepare<[string, number, string]>(
     "UPDATE messages SET worker_id = ?, started_at = ? WHERE id = ? AND state = 'leased'",
@@ -242,7 +244,9 @@ export function prepareTransitions(db: Database.Database): Transitions {
     },
   );
 
-  const purge = db.transaction((queue: string) => purgeQueue.run(queue).changes);
+  const purge = db.transaction(
+    (queue: string) => purgeReady.run(queue).changes + purgeDelayed.run(queue).changes,
+  );
 
   const dlqReplay = db.transaction((now: number, id: string, message: StoredMessage) => {
     const queue = findDead.get(id);
