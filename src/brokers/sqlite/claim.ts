@@ -77,6 +77,8 @@ export function prepareClaim(db: Database.Database, writes: MessageWrites): Clai
      WHERE id IN (SELECT id FROM messages WHERE queue = @queue AND state = 'ready' ORDER BY priority DESC, seq LIMIT @want)
      RETURNING id, envelope, redeliveries, ${revokedColumn} AS revoked, priority, seq`,
   );
+  // `visible_at IS NOT NULL` names the condition of the partial index that holds these messages
+  // (003-partial-indexes.sql); without it SQLite cannot use that index for min().
   const nextWake = db.prepare<{ queue: string }, { due: number | null; expiry: number | null }>(
     `SELECT (SELECT min(visible_at) FROM messages WHERE queue = @queue AND state = 'delayed' AND visible_at IS NOT NULL) AS due,
             (SELECT min(visible_at) FROM messages WHERE queue = @queue AND state = 'leased' AND visible_at IS NOT NULL) AS expiry`,
