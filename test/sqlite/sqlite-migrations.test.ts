@@ -85,7 +85,7 @@ describe('openSqliteDatabase', () => {
     const broker = track(new SqliteBroker({ path: file() }));
     const indexes = track(new Database(file(), { readonly: true }))
       .prepare(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL ORDER BY name",
       )
       .all();
     expect(indexes).toEqual([
