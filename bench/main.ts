@@ -63,6 +63,7 @@ async function probeSystems(names: SystemName[], redis: BenchRedis, sqlite: Benc
   const loaded = new Map<SystemName, CreateSystem>();
   const skipped = new Map<SystemName, string>();
   let failed = false;
+  const target = targetOf({ redis, sqlite });
   for (const name of names) {
     let create: CreateSystem;
     try {
@@ -72,7 +73,7 @@ async function probeSystems(names: SystemName[], redis: BenchRedis, sqlite: Benc
       continue;
     }
     try {
-      await (await create(targetOf({ redis, sqlite }), 'producer')).close();
+      await (await create(target, 'producer')).close();
       loaded.set(name, create);
     } catch (error) {
       skipped.set(name, `could not connect: ${describeError(error).split('\n')[0]}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WorkWatcher } from '../../src/brokers/sqlite/work-watcher.js';
+import { WORK_POLL_MS, WorkWatcher } from '../../src/brokers/sqlite/work-watcher.js';
 import { defaultClaim, message, useBroker } from './sqlite-test-kit.js';
 
 const never = new AbortController().signal;
@@ -23,6 +23,14 @@ function manualWatch() {
   return watch;
 }
 
+/** A watcher on a fresh file whose write reports the test drives, and a producer on that file. */
+function watchedByHand(pollMs = HOUR_MS) {
+  const { broker, peer } = useBroker();
+  const watch = manualWatch();
+  const watcher = new WorkWatcher(broker.database, Date.now, { pollMs, watchWrites: watch.watchWrites });
+  return { broker, producer: peer(), watch, watcher };
+}
+
 describe('WorkWatcher', () => {
   it("ends a wait on another connection's commit through the WAL file, without polling", async () => {
     const { broker, peer } = useBroker();
@@ -35,13 +43,7 @@ describe('WorkWatcher', () => {
   });
 
   it('looks once more soon after a write whose commit it did not see yet', async () => {
-    const { broker, peer } = useBroker();
-    const producer = peer();
-    const watch = manualWatch();
-    const watcher = new WorkWatcher(broker.database, Date.now, {
-      pollMs: HOUR_MS,
-      watchWrites: watch.watchWrites,
-    });
+    const { broker, producer, watch, watcher } = watchedByHand();
     const woken = watcher.wait(['default'], Date.now() + HOUR_MS, never);
     // The write is reported before its commit is published (SQLite writes the WAL, then its
     // index), and no report follows: only the follow-up look can find the work.
@@ -52,10 +54,7 @@ describe('WorkWatcher', () => {
   });
 
   it('still ends the wait by polling where writes go unreported', async () => {
-    const { broker, peer } = useBroker();
-    const producer = peer();
-    const watch = manualWatch();
-    const watcher = new WorkWatcher(broker.database, Date.now, { watchWrites: watch.watchWrites });
+    const { broker, producer, watch, watcher } = watchedByHand(WORK_POLL_MS);
     const woken = watcher.wait(['default'], Date.now() + HOUR_MS, never);
     await producer.enqueue([message({ id: 'seen-by-poll' })]);
     await woken;
@@ -64,13 +63,7 @@ describe('WorkWatcher', () => {
   });
 
   it('keeps waiting through writes that bring its queues nothing, one report per look', async () => {
-    const { broker, peer } = useBroker();
-    const other = peer();
-    const watch = manualWatch();
-    const watcher = new WorkWatcher(broker.database, Date.now, {
-      pollMs: HOUR_MS,
-      watchWrites: watch.watchWrites,
-    });
+    const { producer: other, watch, watcher } = watchedByHand();
     const controller = new AbortController();
     let ended = false;
     const waiting = watcher.wait(['default'], Date.now() + HOUR_MS, controller.signal).then(() => {
