@@ -51,6 +51,7 @@ execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--emitD
 for (const [from, to] of [
   ['src/brokers/redis/lua', 'lua'],
   ['src/brokers/sqlite/migrations', 'migrations'],
+  ['src/brokers/sqlite/threads', 'threads'],
 ]) {
   cpSync(join(root, from), join(dist, to), { recursive: true });
 }

@@ -31,6 +31,7 @@ import {
   type Transitions,
 } from './statements.js';
 import { rowToDelivery } from './row-to-delivery.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { WorkWatcher } from './work-watcher.js';
 
 /** Messages per enqueue transaction; the lock is let go between chunks so workers keep claiming. */
@@ -68,6 +69,7 @@ export class SqliteBroker implements Broker {
   private readonly cleanup: Cleanup;
   private readonly watcher: WorkWatcher;
   private readonly control: ControlFeed;
+  private readonly checkpointer: WalCheckpointer;
   private readonly registeredQueues = new Set<string>();
   private claimRotation = 0;
   private closed = false;
@@ -86,6 +88,7 @@ export class SqliteBroker implements Broker {
     this.cleanup = prepareCleanup(this.db);
     this.watcher = new WorkWatcher(this.db, this.clock);
     this.control = new ControlFeed(this.db);
+    this.checkpointer = new WalCheckpointer(this.db);
     this.dlq = new SqliteDlqStore(this.db, (id, message) => {
       const replayed = this.tx.dlqReplay(this.clock(), id, message);
       if (replayed) this.watcher.notifyLocal();
@@ -106,6 +109,7 @@ export class SqliteBroker implements Broker {
       const chunk = items.slice(start, start + ENQUEUE_CHUNK);
       const newQueues = this.unregistered(chunk.map((item) => item.queue));
       const stored = this.tx.enqueue(this.clock(), chunk, newQueues);
+      this.checkpointer.committed();
       for (const queue of newQueues) this.registeredQueues.add(queue);
       if (stored.some((outcome) => !outcome.duplicate)) this.watcher.notifyLocal();
       outcomes.push(...stored);
@@ -124,6 +128,7 @@ export class SqliteBroker implements Broker {
     const now = this.clock();
     const outcome = this.tx.claim(now, order, max, request.leaseMs, request.maxDeliveries);
     this.watcher.claimed(outcome.dataVersion);
+    this.checkpointer.committed();
     // Another consumer on this connection may take what a full claim left behind.
     if (outcome.rows.length === max) this.watcher.wakeAll();
     try {
@@ -163,6 +168,7 @@ export class SqliteBroker implements Broker {
     );
     const newQueues = this.unregistered(followUpQueues);
     const stored = this.tx.settle(this.clock(), ops, newQueues);
+    this.checkpointer.committed();
     for (const queue of newQueues) this.registeredQueues.add(queue);
     if (stored > 0 || ops.some((op) => op.op === 'retry' || op.op === 'release')) this.watcher.notifyLocal();
   }
@@ -268,12 +274,13 @@ export class SqliteBroker implements Broker {
     return !this.closed && this.db.open;
   }
 
-  /** Stops polling, ends waits and closes the database; idempotent. */
+  /** Stops polling, ends waits, stops the checkpoint thread and closes the database; idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.control.stopAll();
     this.watcher.wakeAll();
+    await this.checkpointer.close();
     this.db.close();
   }
 

@@ -1,0 +1,103 @@
+import type { Worker } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { lazyRequire } from '../../util/lazy-require.js';
+
+const loadWorkerThreads = lazyRequire<typeof WorkerThreads>('node:worker_threads');
+
+/** Beside this module in src/, and beside the bundle in dist/ (scripts/build.mjs copies it). */
+const THREAD_SCRIPT = new URL('./threads/checkpoint-thread.mjs', import.meta.url);
+
+/** Commits a connection makes before it starts its thread: a busy worker or producer gets one, a CLI command never. */
+export const COMMITS_BEFORE_THREAD = 256;
+
+/**
+ * How long the thread gathers WAL writes into one checkpoint: each checkpoint costs two fsyncs,
+ * and in this time even a fast drain writes a few hundred pages, far below the threshold below.
+ */
+export const CHECKPOINT_DELAY_MS = 25;
+
+/** SQLite's own threshold (WAL pages) for the checkpoint a commit runs itself: its default. */
+export const COMMIT_CHECKPOINT_PAGES = 1_000;
+
+/**
+ * The same threshold while the thread runs. The commit's checkpoint still restarts the WAL, which
+ * a checkpoint beside busy writers cannot (new frames always follow it), but it then finds the
+ * pages already copied, and comes a quarter as often.
+ */
+export const COMMIT_CHECKPOINT_PAGES_WITH_THREAD = 4_000;
+
+export interface WalCheckpointerOptions {
+  /** @defaultValue COMMITS_BEFORE_THREAD */
+  commitsBeforeThread?: number;
+}
+
+/**
+ * Moves the checkpoints of a busy connection's WAL onto a thread. SQLite checkpoints in the commit
+ * that takes the WAL past 1,000 pages: the commit copies them into the database file and fsyncs
+ * both files first, ~3–5 ms that fell on one task in every ~75 sent one at a time across
+ * processes, which made them the embedded broker's p99 (docs/performance.md). The thread copies
+ * them ~25 ms after writes begin, beside the writers, so a commit's own checkpoint (kept, rarer,
+ * as the fallback) finds little left to do. A thread costs ~3.6 MB of RSS, so only a connection
+ * that has made `COMMITS_BEFORE_THREAD` commits starts one. Should the thread fail, the connection
+ * checkpoints as SQLite does by default.
+ */
+export class WalCheckpointer {
+  private commits = 0;
+  private thread: Worker | undefined;
+  private closed = false;
+  private readonly commitsBeforeThread: number;
+
+  constructor(
+    private readonly db: Database.Database,
+    options: WalCheckpointerOptions = {},
+  ) {
+    this.commitsBeforeThread = options.commitsBeforeThread ?? COMMITS_BEFORE_THREAD;
+  }
+
+  /** True while the thread runs: for tests. */
+  get running(): boolean {
+    return this.thread !== undefined;
+  }
+
+  /** Counts a commit of the connection; the `commitsBeforeThread`-th starts the thread. */
+  committed(): void {
+    if (++this.commits === this.commitsBeforeThread && !this.closed) this.start();
+  }
+
+  /** Stops the thread, after the checkpoint it may be running; call before closing the connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const thread = this.thread;
+    if (!thread) return;
+    const exited = new Promise((resolve) => thread.once('exit', resolve));
+    // Held by the thread until it ends: an unreferenced one would let the process exit mid-await.
+    thread.ref();
+    thread.postMessage('stop');
+    await exited;
+  }
+
+  private start(): void {
+    try {
+      const { Worker } = loadWorkerThreads();
+      const thread = new Worker(THREAD_SCRIPT, {
+        workerData: { path: this.db.name, delayMs: CHECKPOINT_DELAY_MS },
+      });
+      // Never what keeps a process alive.
+      thread.unref();
+      // A thread that fails (no file watch on this file system, say) ends; its error is not the app's.
+      thread.on('error', () => undefined);
+      thread.once('exit', () => this.stopped(thread));
+      this.thread = thread;
+      this.db.pragma(`wal_autocheckpoint = ${COMMIT_CHECKPOINT_PAGES_WITH_THREAD}`);
+    } catch {
+      // No thread: the connection keeps checkpointing as SQLite does.
+    }
+  }
+
+  private stopped(thread: Worker): void {
+    if (this.thread !== thread) return;
+    this.thread = undefined;
+    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${COMMIT_CHECKPOINT_PAGES}`);
+  }
+}
