@@ -11,8 +11,11 @@ import {
 import { waitFor } from '../helpers/wait-for.js';
 import { message, tempDir, useBroker } from './sqlite-test-kit.js';
 
-/** A database with a table to write to, and a checkpointer that starts its thread at the third commit. */
-function useCheckpointed(): {
+/**
+ * A database with a table to write to, and a checkpointer that starts its thread at the third
+ * commit and checkpoints from `threadCheckpointPages` WAL pages (a commit here writes one or two).
+ */
+function useCheckpointed(threadCheckpointPages = 4): {
   db: Database.Database;
   checkpointer: WalCheckpointer;
   file: (name?: string) => string;
@@ -22,7 +25,7 @@ function useCheckpointed(): {
   const db = track(openSqliteDatabase(file()));
   db.exec('CREATE TABLE notes (n INTEGER)');
   const insert = db.prepare('INSERT INTO notes (n) VALUES (1)');
-  const checkpointer = new WalCheckpointer(db, { commitsBeforeThread: 3 });
+  const checkpointer = new WalCheckpointer(db, { commitsBeforeThread: 3, threadCheckpointPages });
   // Closed before the database, as the broker does (tracked items close in reverse).
   track(checkpointer);
   return {
@@ -70,6 +73,18 @@ describe('WalCheckpointer', () => {
       return notesInDatabaseFile(file(), file('copy.db'));
     }, 'the thread to checkpoint');
     expect(copied).toBeGreaterThanOrEqual(3);
+  });
+
+  it('leaves the pages in the WAL until the set number wait there', async () => {
+    const { file, commit } = useCheckpointed(200);
+    let commits = 0;
+    await waitFor(() => {
+      commit();
+      commits += 1;
+      return notesInDatabaseFile(file(), file('copy.db'));
+    }, 'the thread to checkpoint');
+    // At most two pages a commit: 200 pages take 100 commits or more.
+    expect(commits).toBeGreaterThanOrEqual(100);
   });
 
   it('stops its thread on close, and starts none after', async () => {
