@@ -5,6 +5,7 @@
 // A message from the parent stops it.
 'use strict';
 const { closeSync, openSync, readSync, watch } = require('node:fs');
+const { Buffer } = require('node:buffer');
 const { endianness } = require('node:os');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require('better-sqlite3');
