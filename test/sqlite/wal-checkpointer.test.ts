@@ -41,7 +41,7 @@ function useCheckpointed(threadCheckpointPages = 4): {
 
 /** Rows of `notes` in the database file alone, as a copy without its WAL reads it. */
 function notesInDatabaseFile(path: string, copy: string): number {
-  rmSync(copy, { force: true });
+  for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
   copyFileSync(path, copy);
   const reader = new Database(copy, { readonly: true });
   try {

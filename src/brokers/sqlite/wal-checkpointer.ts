@@ -1,4 +1,3 @@
-import type { Worker } from 'node:worker_threads';
 import type * as WorkerThreads from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { lazyRequire } from '../../util/lazy-require.js';
@@ -47,7 +46,7 @@ export interface WalCheckpointerOptions {
  */
 export class WalCheckpointer {
   private commits = 0;
-  private thread: Worker | undefined;
+  private thread: WorkerThreads.Worker | undefined;
   private closed = false;
   private readonly commitsBeforeThread: number;
   private readonly threadCheckpointPages: number;
@@ -102,7 +101,7 @@ export class WalCheckpointer {
     }
   }
 
-  private stopped(thread: Worker): void {
+  private stopped(thread: WorkerThreads.Worker): void {
     if (this.thread !== thread) return;
     this.thread = undefined;
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${COMMIT_CHECKPOINT_PAGES}`);
