@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteDatabase } from '../../src/brokers/sqlite/open-database.js';
@@ -114,5 +116,26 @@ describe('SqliteBroker checkpoints', () => {
     expect(autocheckpoint(broker.database)).toBe(COMMIT_CHECKPOINT_PAGES);
     await broker.enqueue([message()]);
     expect(autocheckpoint(broker.database)).toBe(COMMIT_CHECKPOINT_PAGES_WITH_THREAD);
+  });
+
+  it('lets a process whose last step is closing the broker finish that step', async () => {
+    // The thread never keeps a process alive, so while close() waits for it something else must.
+    const { file } = tempDir();
+    const broker = new URL('../../src/brokers/sqlite/sqlite-broker.ts', import.meta.url).href;
+    const script = [
+      `const { SqliteBroker } = await import(${JSON.stringify(broker)});`,
+      `const broker = new SqliteBroker({ path: ${JSON.stringify(file())} });`,
+      `for (let i = 0; i < ${COMMITS_BEFORE_THREAD}; i++) await broker.enqueue([{ envelope: ${JSON.stringify(message().envelope)} }]);`,
+      `await broker.close();`,
+      `console.log('closed');`,
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '--eval',
+      script,
+    ]);
+    expect(stdout.trim()).toBe('closed');
   });
 });
