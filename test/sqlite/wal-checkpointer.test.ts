@@ -69,7 +69,7 @@ describe('WalCheckpointer', () => {
     expect(checkpointer.running).toBe(true);
     expect(autocheckpoint(db)).toBe(COMMIT_CHECKPOINT_PAGES_WITH_THREAD);
     // A handful of pages is far below either threshold, so only the thread copies them. It watches
-    // the WAL once it has started, so each look writes once more.
+    // the WAL only once it has booted, so every poll here commits once more to wake it.
     const copied = await waitFor(() => {
       commit();
       return notesInDatabaseFile(file(), file('copy.db'));
@@ -120,6 +120,7 @@ describe('SqliteBroker checkpoints', () => {
 
   it('lets a process whose last step is closing the broker finish that step', async () => {
     // The thread never keeps a process alive, so while close() waits for it something else must.
+    // One message enqueued again and again: every enqueue is a commit all the same.
     const { file } = tempDir();
     const broker = new URL('../../src/brokers/sqlite/sqlite-broker.ts', import.meta.url).href;
     const script = [
