@@ -1,5 +1,5 @@
 import type { Command } from 'ioredis';
-import { loadIoredis } from './redis-connection.js';
+import { loadIoredis } from './load-ioredis.js';
 
 /** `FCALL`'s arguments, flat: the function, its number of keys, the keys and the arguments. */
 export type FcallArgs = (string | number)[];

@@ -1,12 +1,5 @@
-import type { Command, Redis, RedisOptions } from 'ioredis';
-import { lazyRequire } from '../../util/lazy-require.js';
-
-/**
- * ioredis is loaded on first use, so an app on the embedded SQLite broker never pays its memory
- * (~10 MB of an idle worker's RSS). It is a CommonJS package, so a synchronous require keeps
- * `new Turbine()` synchronous.
- */
-export const loadIoredis = lazyRequire<{ Redis: typeof Redis; Command: typeof Command }>('ioredis');
+import type { Redis, RedisOptions } from 'ioredis';
+import { loadIoredis } from './load-ioredis.js';
 
 /**
  * Opens an ioredis client for a `redis://` or `rediss://` URL. Clients reconnect on their own
