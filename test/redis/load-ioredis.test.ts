@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { runModule } from '../helpers/run-module.js';
 
 const loader = new URL('../../src/brokers/redis/load-ioredis.ts', import.meta.url).href;
 
@@ -18,14 +17,7 @@ async function inFreshProcess(body: string): Promise<Record<string, unknown>> {
     `const { loadIoredis } = await import(${JSON.stringify(loader)});`,
     body,
   ].join('\n');
-  const { stdout } = await promisify(execFile)(process.execPath, [
-    '--import',
-    'tsx',
-    '--input-type=module',
-    '--eval',
-    script,
-  ]);
-  return JSON.parse(stdout) as Record<string, unknown>;
+  return JSON.parse(await runModule(script)) as Record<string, unknown>;
 }
 
 const CLUSTER = 'ioredis/built/cluster/index.js';

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openSqliteDatabase } from '../../src/brokers/sqlite/open-database.js';
@@ -10,6 +8,7 @@ import {
   COMMIT_CHECKPOINT_PAGES_WITH_THREAD,
   WalCheckpointer,
 } from '../../src/brokers/sqlite/wal-checkpointer.js';
+import { runModule } from '../helpers/run-module.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { message, tempDir, useBroker } from './sqlite-test-kit.js';
 
@@ -130,13 +129,6 @@ describe('SqliteBroker checkpoints', () => {
       `await broker.close();`,
       `console.log('closed');`,
     ].join('\n');
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '--eval',
-      script,
-    ]);
-    expect(stdout.trim()).toBe('closed');
+    expect((await runModule(script)).trim()).toBe('closed');
   });
 });
