@@ -1,7 +1,7 @@
 import { createRequire, type Module as NodeModule } from 'node:module';
 import type { Command, Redis } from 'ioredis';
 
-export interface Ioredis {
+interface Ioredis {
   Redis: typeof Redis;
   Command: typeof Command;
 }
@@ -23,7 +23,7 @@ let loaded: Ioredis | undefined;
  * Its `Redis` module loads the cluster and Sentinel clients too, for `Redis.Cluster` and the
  * `sentinels` option: ~190 KB of a worker's heap for code Turbine never runs. So `Redis` loads
  * with a stand-in in each of their places in `require.cache` (which takes provided modules, as
- * Node documents). A stand-in is a constructor that loads the real class when first called, so
+ * Node documents). A stand-in is a constructor that builds an instance of the real class, so
  * `new Redis.Cluster()` still works, and it leaves the cache as soon as `Redis` has loaded, so an
  * app's own `require('ioredis')` gets the real modules. An ioredis already loaded, or laid out
  * differently, is required as a whole.
