@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** ES modules a process loads with `dist/index.js`, itself included (see assertEntryModuleBudget). */
+const ENTRY_MODULE_BUDGET = 4;
 const dist = join(root, 'dist');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 rmSync(dist, { recursive: true, force: true });
@@ -44,6 +46,7 @@ await build({
 
 assertClassNamesKept();
 assertAsciiOutput();
+assertEntryModuleBudget();
 
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json'), '--emitDeclarationOnly'], {
   stdio: 'inherit',
@@ -130,5 +133,30 @@ function assertAsciiOutput() {
           `module as UTF-16; write that comment in ASCII:\n  ${lines[at].trim()}`,
       );
     }
+  }
+}
+
+/**
+ * Every ES module a process loads costs ~16 KB of heap beyond its code, so what the package's entry
+ * loads has a budget. esbuild gives code that two entries or an on-demand import share a chunk of
+ * its own: `src/brokers/sqlite/sqlite-transport.ts` shows how the embedded broker's module, loaded
+ * on demand, avoids adding one. Raise the budget only knowingly.
+ */
+function assertEntryModuleBudget() {
+  const loaded = new Set(['index.js']);
+  for (const file of loaded) {
+    for (const [, chunk] of readFileSync(join(dist, file), 'utf8').matchAll(
+      /(?:from|import) "\.\/([^"]+)"/g,
+    )) {
+      loaded.add(chunk);
+    }
+  }
+  const onDemand = [...loaded].filter((file) => file.startsWith('sqlite-transport-'));
+  if (onDemand.length > 0) throw new Error(`build: dist/index.js loads ${onDemand[0]} statically`);
+  if (loaded.size > ENTRY_MODULE_BUDGET) {
+    throw new Error(
+      `build: dist/index.js loads ${loaded.size} modules (${[...loaded].join(', ')}), over its budget ` +
+        `of ${ENTRY_MODULE_BUDGET}: esbuild split shared code into chunks of their own`,
+    );
   }
 }

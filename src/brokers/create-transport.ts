@@ -1,12 +1,13 @@
 import type { ResolvedConfig } from '../config/load-config.js';
 import type { ResultBackend } from '../backends/result-backend.js';
+import { DeferredResultBackend } from '../backends/deferred-result-backend.js';
 import { RedisResultBackend } from '../backends/redis-result-backend.js';
-import { SqliteResultBackend } from '../backends/sqlite-result-backend.js';
 import { ConfigError } from '../errors/config-error.js';
 import type { Broker } from './broker.js';
+import { DeferredBroker } from './deferred-broker.js';
 import { RedisBroker } from './redis/redis-broker.js';
-import { SqliteBroker } from './sqlite/sqlite-broker.js';
 import { sqlitePathFromUrl } from './sqlite/sqlite-path.js';
+import type * as SqliteTransport from './sqlite/sqlite-transport.js';
 
 /** A broker and the result backend that goes with it. */
 export interface Transport {
@@ -14,11 +15,17 @@ export interface Transport {
   backend: ResultBackend;
 }
 
+let sqliteModule: Promise<typeof SqliteTransport> | undefined;
+/** The embedded broker's code, imported once, by the first app that uses it. */
+const loadSqlite = (): Promise<typeof SqliteTransport> =>
+  (sqliteModule ??= import('./sqlite/sqlite-transport.js'));
+
 /**
  * Builds the broker and result backend a configuration names: `redis://` / `rediss://` URLs use
  * Redis; no URL or `sqlite://` uses the embedded SQLite file (`.turbine/turbine.db` by default).
  * When both live in the same store the broker records results itself, atomically with settling
- * the message, over one shared connection.
+ * the message, over one shared connection. The SQLite code loads as the app starts, and its broker
+ * and backend take calls meanwhile (`DeferredBroker`); a bad URL still fails here, at once.
  */
 export function createTransport(config: ResolvedConfig, cwd = process.cwd()): Transport {
   const brokerUrl = config.broker.url;
@@ -34,10 +41,21 @@ export function createTransport(config: ResolvedConfig, cwd = process.cwd()): Tr
     };
   }
   if (brokerUrl === undefined || brokerUrl.startsWith('sqlite:')) {
-    const broker = new SqliteBroker({ path: sqlitePathFromUrl(brokerUrl, cwd), writesRecords: shared });
+    const path = sqlitePathFromUrl(brokerUrl, cwd);
+    const backend = shared ? undefined : backendFor(backendUrl, cwd);
+    const opened = loadSqlite().then((sqlite) => sqlite.openSqliteTransport(path, shared));
     return {
-      broker,
-      backend: shared ? new SqliteResultBackend({ database: broker.database }) : backendFor(backendUrl, cwd),
+      broker: new DeferredBroker(
+        'sqlite',
+        shared,
+        opened.then((transport) => transport.broker),
+      ),
+      backend:
+        backend ??
+        new DeferredResultBackend(
+          'sqlite',
+          opened.then((transport) => transport.backend!),
+        ),
     };
   }
   throw new ConfigError(`broker.url: unsupported broker ${brokerUrl}; use redis://, rediss:// or sqlite://`);
@@ -45,8 +63,13 @@ export function createTransport(config: ResolvedConfig, cwd = process.cwd()): Tr
 
 function backendFor(url: string | undefined, cwd: string): ResultBackend {
   if (url?.startsWith('redis')) return new RedisResultBackend({ url });
-  if (url === undefined || url.startsWith('sqlite:'))
-    return new SqliteResultBackend({ path: sqlitePathFromUrl(url, cwd) });
+  if (url === undefined || url.startsWith('sqlite:')) {
+    const path = sqlitePathFromUrl(url, cwd);
+    return new DeferredResultBackend(
+      'sqlite',
+      loadSqlite().then((sqlite) => sqlite.openSqliteBackend(path)),
+    );
+  }
   throw new ConfigError(
     `backend.url: unsupported result backend ${url}; use redis://, rediss:// or sqlite://`,
   );

@@ -14,10 +14,15 @@ async function runApp(broker: string) {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', FIXTURE, broker], {
     timeout: 30_000,
   });
-  return JSON.parse(stdout) as { result: number; ioredis: boolean; betterSqlite3: boolean };
+  return JSON.parse(stdout) as {
+    result: number;
+    ioredis: boolean;
+    betterSqlite3: boolean;
+    sqliteBroker: boolean;
+  };
 }
 
-describe('each broker loads only its own driver', () => {
+describe('each broker loads only its own driver and code', () => {
   let redis: RedisServer;
   let dir: string;
   beforeAll(async () => {
@@ -31,11 +36,11 @@ describe('each broker loads only its own driver', () => {
 
   it('an app on the embedded SQLite broker never loads ioredis', async () => {
     const report = await runApp(`sqlite://${join(dir, 'app.db')}`);
-    expect(report).toEqual({ result: 42, ioredis: false, betterSqlite3: true });
+    expect(report).toEqual({ result: 42, ioredis: false, betterSqlite3: true, sqliteBroker: true });
   });
 
-  it('an app on Redis never loads better-sqlite3', async () => {
+  it('an app on Redis never loads better-sqlite3 nor the SQLite broker', async () => {
     const report = await runApp(redis.url);
-    expect(report).toEqual({ result: 42, ioredis: true, betterSqlite3: false });
+    expect(report).toEqual({ result: 42, ioredis: true, betterSqlite3: false, sqliteBroker: false });
   });
 });
