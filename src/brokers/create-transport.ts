@@ -15,10 +15,8 @@ export interface Transport {
   backend: ResultBackend;
 }
 
-let sqliteModule: Promise<typeof SqliteTransport> | undefined;
-/** The embedded broker's code, imported once, by the first app that uses it. */
-const loadSqlite = (): Promise<typeof SqliteTransport> =>
-  (sqliteModule ??= import('./sqlite/sqlite-transport.js'));
+/** The embedded broker's code, imported by the first app that uses it (the loader keeps it after). */
+const loadSqlite = (): Promise<typeof SqliteTransport> => import('./sqlite/sqlite-transport.js');
 
 /**
  * Builds the broker and result backend a configuration names: `redis://` / `rediss://` URLs use
