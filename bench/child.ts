@@ -15,6 +15,7 @@ import {
 } from './protocol.js';
 import { loadSystem } from './systems/index.js';
 import type { BenchSystem } from './systems/types.js';
+import { cpuBetween, readThreadCpu, type ThreadCpu } from './thread-cpu.js';
 
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -49,6 +50,7 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: Memor
   let count = 0;
   let firstStartAt = Number.NaN;
   let lastCompleteAt = Number.NaN;
+  let cpuAtFirstStart: ThreadCpu | undefined;
   const lateness: number[] = [];
   let settle!: (error?: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {
@@ -61,7 +63,10 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: Memor
   await system.startWorker({
     concurrency: spec.concurrency,
     onStart(dueAt) {
-      if (Number.isNaN(firstStartAt)) firstStartAt = now();
+      if (Number.isNaN(firstStartAt)) {
+        firstStartAt = now();
+        if (spec.measureThreadCpu) cpuAtFirstStart = readThreadCpu();
+      }
       // Due times are whole epoch ms, as the systems schedule them; lateness is stamped finer.
       if (dueAt !== undefined) lateness.push(epochNow() - dueAt);
     },
@@ -77,6 +82,7 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: Memor
   await send({ type: 'ready', ...(idle && { memory: idle }), ...(baseline && { baseline }) });
 
   await finished;
+  const threadCpu = cpuBetween(cpuAtFirstStart, spec.measureThreadCpu ? readThreadCpu() : undefined);
   const after = spec.memorySettleMs === undefined ? undefined : await sampleMemory(spec.memorySettleMs);
   await system.close();
   await send({
@@ -86,6 +92,7 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: Memor
     lastCompleteAt,
     lateness,
     ...(after && { memory: after }),
+    ...(threadCpu && { threadCpu }),
   });
 }
 
@@ -96,6 +103,7 @@ function dueTime(minMs: number, maxMs: number): number {
 
 async function runProducer(system: BenchSystem, spec: ProducerSpec): Promise<void> {
   const samples: number[] = [];
+  const cpuAtStart = spec.measureThreadCpu ? readThreadCpu() : undefined;
   const startedAt = now();
   switch (spec.mode) {
     case 'one':
@@ -141,8 +149,9 @@ async function runProducer(system: BenchSystem, spec: ProducerSpec): Promise<voi
       break;
   }
   const endedAt = now();
+  const threadCpu = cpuBetween(cpuAtStart, spec.measureThreadCpu ? readThreadCpu() : undefined);
   await system.close();
-  await send({ type: 'done', startedAt, endedAt, samples });
+  await send({ type: 'done', startedAt, endedAt, samples, ...(threadCpu && { threadCpu }) });
 }
 
 async function main(): Promise<void> {

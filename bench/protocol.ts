@@ -1,9 +1,12 @@
 /** Messages between the orchestrator (main.ts) and the processes it forks (child.ts). */
 import type { BenchTarget, SystemName } from './systems/types.js';
+import type { ThreadCpu } from './thread-cpu.js';
 
 interface BaseSpec {
   system: SystemName;
   target: BenchTarget;
+  /** Report the CPU of the process's threads over the measured span (`bench/warm-up.ts`). */
+  measureThreadCpu?: boolean;
 }
 
 /** How a producer process enqueues `count` tasks. */
@@ -53,8 +56,10 @@ export type ChildMessage =
       /** start − due for every task sent with a due time */
       lateness: number[];
       memory?: MemorySample;
+      /** From the first task's start to the last completion. */
+      threadCpu?: ThreadCpu;
     }
-  | { type: 'done'; startedAt: number; endedAt: number; samples: number[] }
+  | { type: 'done'; startedAt: number; endedAt: number; samples: number[]; threadCpu?: ThreadCpu }
   | { type: 'error'; message: string };
 
 export type ParentMessage = { type: 'completed'; at: number };

@@ -35,7 +35,11 @@ function body(rows: ResultRow[], systems: SystemName[]): string[][] {
 }
 
 export function textTable(rows: ResultRow[], systems: SystemName[]): string {
-  const lines = [header(systems), ...body(rows, systems)];
+  return alignedText([header(systems), ...body(rows, systems)]);
+}
+
+/** Rows as aligned text under a rule: the first two columns (names) to the left, numbers to the right. */
+export function alignedText(lines: string[][]): string {
   const widths = lines[0]?.map((_, col) => Math.max(...lines.map((line) => (line[col] ?? '').length))) ?? [];
   const render = (line: string[]): string =>
     line

@@ -1,0 +1,163 @@
+/**
+ * `npm run bench:warm-up`: a fresh worker's first tasks, one at a time, and what its threads spend
+ * on them. The latency case reports the warm-up's p99 (bench/scenarios/latency.ts); this probe
+ * adds the CPU of each process's main thread and of its background threads (V8's optimising
+ * compiler and GC helpers), which is what explains that p99 (docs/performance.md, weak spots).
+ * Same children, adapters and private Redis as `npm run bench`; the systems alternate.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { bundleChild } from './child-bundle.js';
+import { Child, killAllChildren } from './children.js';
+import { formatNumber } from './format.js';
+import { BenchRedis } from './redis.js';
+import { targetOf } from './runner.js';
+import { BenchSqlite } from './sqlite.js';
+import { median, percentile } from './stats.js';
+import { isSystemName } from './systems/index.js';
+import { usesRedis, type SystemName } from './systems/types.js';
+import { alignedText } from './table.js';
+import type { ThreadCpu } from './thread-cpu.js';
+
+const positiveInt = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+
+const flags = new Command()
+  .name('npm run bench:warm-up --')
+  .description("A fresh worker's first tasks one at a time: latency and the CPU of each process's threads.")
+  .option('--systems <names>', 'comma-separated systems on Redis', 'turbine,bee-queue')
+  .option('--reps <n>', 'fresh worker and producer pairs per system', positiveInt, 4)
+  .option('--tasks <n>', 'tasks per pair (the latency case warms up with 2,000)', positiveInt, 2_000)
+  .option('--quick', '1 repetition of 50 tasks: a smoke run', false)
+  .parse()
+  .opts<{ systems: string; reps: number; tasks: number; quick: boolean }>();
+
+/** Deadline for any one message from a child: it only catches a hung system. */
+const TIMEOUT_MS = 120_000;
+
+interface Sample {
+  system: SystemName;
+  rep: number;
+  p50Ms: number;
+  p99Ms: number;
+  worker?: ThreadCpu;
+  producer?: ThreadCpu;
+}
+
+/** One fresh worker and one fresh producer: `tasks` enqueued one at a time, each awaited. */
+async function runPair(
+  system: SystemName,
+  rep: number,
+  tasks: number,
+  redis: BenchRedis,
+  sqlite: BenchSqlite,
+): Promise<Sample> {
+  await redis.flushAll();
+  const base = { system, target: targetOf({ redis, sqlite }), measureThreadCpu: true };
+  const worker = new Child(
+    { ...base, role: 'worker', concurrency: 1, expect: tasks, relayCompletions: true },
+    `${system} worker`,
+  );
+  const relay: { to?: Child } = {};
+  worker.onMessage('completed', (message) => relay.to?.send(message));
+  await worker.next('ready', TIMEOUT_MS);
+  const producer = new Child(
+    { ...base, role: 'producer', mode: 'latency', count: 0, warmup: tasks },
+    `${system} producer`,
+  );
+  relay.to = producer;
+  const [done, finished] = await Promise.all([
+    producer.next('done', TIMEOUT_MS),
+    worker.next('finished', TIMEOUT_MS),
+  ]);
+  await Promise.all([producer.exit(), worker.exit()]);
+  return {
+    system,
+    rep,
+    p50Ms: percentile(done.samples, 50),
+    p99Ms: percentile(done.samples, 99),
+    worker: finished.threadCpu,
+    producer: done.threadCpu,
+  };
+}
+
+/** CPU readings are whole ticks of 10 ms: no decimals. */
+const cpuMs = (value: number | undefined): string =>
+  value === undefined ? 'n/a' : String(Math.round(value));
+
+function rowsOf(samples: readonly Sample[]): string[][] {
+  return samples.map((s) => [
+    s.system,
+    String(s.rep),
+    formatNumber(s.p50Ms),
+    formatNumber(s.p99Ms),
+    cpuMs(s.worker?.mainMs),
+    cpuMs(s.worker?.backgroundMs),
+    cpuMs(s.producer?.mainMs),
+    cpuMs(s.producer?.backgroundMs),
+  ]);
+}
+
+function medianOf(samples: readonly Sample[], pick: (s: Sample) => number | undefined): number | undefined {
+  const values = samples.map(pick).filter((v): v is number => v !== undefined);
+  return values.length === 0 ? undefined : median(values);
+}
+
+async function main(): Promise<void> {
+  const systems = flags.systems.split(',').map((s) => s.trim());
+  for (const name of systems) {
+    if (!isSystemName(name) || !usesRedis(name)) throw new Error(`not a system on Redis: ${name}`);
+  }
+  const reps = flags.quick ? 1 : flags.reps;
+  const tasks = flags.quick ? 50 : flags.tasks;
+  await bundleChild();
+  const redis = await BenchRedis.start();
+  const sqlite = BenchSqlite.create();
+  const samples: Sample[] = [];
+  try {
+    for (let rep = 1; rep <= reps; rep++) {
+      // Rotated per repetition, so drift on the machine falls on every system alike.
+      const order = systems.map((_, i) => systems[(i + rep - 1) % systems.length] as SystemName);
+      for (const system of order) {
+        const sample = await runPair(system, rep, tasks, redis, sqlite);
+        samples.push(sample);
+        console.log(`${system} rep ${rep}: p99 ${formatNumber(sample.p99Ms)} ms`);
+      }
+    }
+  } finally {
+    killAllChildren();
+    sqlite.remove();
+    await redis.stop();
+  }
+  const header = [
+    'system',
+    'rep',
+    'p50 ms',
+    'p99 ms',
+    'worker main ms',
+    'worker background ms',
+    'producer main ms',
+    'producer background ms',
+  ];
+  const medians = (systems as SystemName[]).map((system) => {
+    const of = samples.filter((s) => s.system === system);
+    return [
+      system,
+      'median',
+      formatNumber(medianOf(of, (s) => s.p50Ms) ?? Number.NaN),
+      formatNumber(medianOf(of, (s) => s.p99Ms) ?? Number.NaN),
+      cpuMs(medianOf(of, (s) => s.worker?.mainMs)),
+      cpuMs(medianOf(of, (s) => s.worker?.backgroundMs)),
+      cpuMs(medianOf(of, (s) => s.producer?.mainMs)),
+      cpuMs(medianOf(of, (s) => s.producer?.backgroundMs)),
+    ];
+  });
+  console.log(
+    `\n${tasks} tasks per fresh worker; CPU in ms over those tasks (10 ms resolution, Linux only)\n`,
+  );
+  console.log(alignedText([header, ...rowsOf(samples), ...medians]));
+}
+
+await main();
