@@ -3,12 +3,13 @@
  * run, and Turbine on its embedded SQLite broker beside them. See bench/README.md for what each
  * scenario measures.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { aggregate } from './aggregate.js';
 import { bundleChild } from './child-bundle.js';
 import { killAllChildren } from './children.js';
 import { formatNumber } from './format.js';
 import { describeMachine, machineInfo } from './machine.js';
+import { csv, positiveInt } from './option-parsers.js';
 import { describeError } from './protocol.js';
 import { BenchRedis } from './redis.js';
 import { writeReport } from './report.js';
@@ -20,17 +21,6 @@ import type { BenchCase } from './scenarios/types.js';
 import { isSystemName, loadSystem } from './systems/index.js';
 import { SYSTEM_NAMES, type CreateSystem, type SystemName } from './systems/types.js';
 import { textTable } from './table.js';
-
-const csv = (value: string): string[] =>
-  value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
 
 const program = new Command()
   .name('npm run bench --')

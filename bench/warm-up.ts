@@ -9,30 +9,25 @@ import { Command, InvalidArgumentError } from 'commander';
 import { bundleChild } from './child-bundle.js';
 import { Child, killAllChildren } from './children.js';
 import { formatNumber } from './format.js';
+import { csv, positiveInt } from './option-parsers.js';
 import { BenchRedis } from './redis.js';
 import { targetOf } from './runner.js';
 import { BenchSqlite } from './sqlite.js';
 import { median, percentile } from './stats.js';
 import { isSystemName } from './systems/index.js';
-import { usesRedis, type SystemName } from './systems/types.js';
+import { SYSTEM_NAMES, usesRedis, type SystemName } from './systems/types.js';
 import { alignedText } from './table.js';
 import type { ThreadCpu } from './thread-cpu.js';
-
-const positiveInt = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-};
 
 const flags = new Command()
   .name('npm run bench:warm-up --')
   .description("A fresh worker's first tasks one at a time: latency and the CPU of each process's threads.")
-  .option('--systems <names>', 'comma-separated systems on Redis', 'turbine,bee-queue')
+  .option('--systems <names>', 'comma-separated systems on Redis', csv, ['turbine', 'bee-queue'])
   .option('--reps <n>', 'fresh worker and producer pairs per system', positiveInt, 4)
   .option('--tasks <n>', 'tasks per pair (the latency case warms up with 2,000)', positiveInt, 2_000)
   .option('--quick', '1 repetition of 50 tasks: a smoke run', false)
   .parse()
-  .opts<{ systems: string; reps: number; tasks: number; quick: boolean }>();
+  .opts<{ systems: string[]; reps: number; tasks: number; quick: boolean }>();
 
 /** Deadline for any one message from a child: it only catches a hung system. */
 const TIMEOUT_MS = 120_000;
@@ -105,11 +100,17 @@ function medianOf(samples: readonly Sample[], pick: (s: Sample) => number | unde
   return values.length === 0 ? undefined : median(values);
 }
 
+/** The `--systems` names, each checked to be a system that runs on the private Redis. */
+function redisSystemsOf(names: readonly string[]): SystemName[] {
+  return names.map((name) => {
+    if (isSystemName(name) && usesRedis(name)) return name;
+    const known = SYSTEM_NAMES.filter(usesRedis).join(', ');
+    throw new InvalidArgumentError(`--systems: ${name} is not a system on Redis (${known})`);
+  });
+}
+
 async function main(): Promise<void> {
-  const systems = flags.systems.split(',').map((s) => s.trim());
-  for (const name of systems) {
-    if (!isSystemName(name) || !usesRedis(name)) throw new Error(`not a system on Redis: ${name}`);
-  }
+  const systems = redisSystemsOf(flags.systems);
   const reps = flags.quick ? 1 : flags.reps;
   const tasks = flags.quick ? 50 : flags.tasks;
   await bundleChild();
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
     'producer main ms',
     'producer background ms',
   ];
-  const medians = (systems as SystemName[]).map((system) => {
+  const medians = systems.map((system) => {
     const of = samples.filter((s) => s.system === system);
     return [
       system,
@@ -160,4 +161,10 @@ async function main(): Promise<void> {
   console.log(alignedText([header, ...rowsOf(samples), ...medians]));
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  if (!(error instanceof InvalidArgumentError)) throw error;
+  console.error(`error: ${error.message}`);
+  process.exitCode = 1;
+}
