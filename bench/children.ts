@@ -10,7 +10,7 @@ export function killAllChildren(): void {
   for (const proc of live) proc.kill('SIGKILL');
 }
 
-type MessageOf<T extends ChildMessage['type']> = Extract<ChildMessage, { type: T }>;
+export type MessageOf<T extends ChildMessage['type']> = Extract<ChildMessage, { type: T }>;
 
 /** A forked child whose messages can be awaited by type, each wait with its own deadline. */
 export class Child {

@@ -40,15 +40,25 @@ export function targetOf(plan: Pick<RunPlan, 'redis' | 'sqlite'>): BenchTarget {
   return { redis: plan.redis.target, sqlitePath: plan.sqlite.path };
 }
 
+/** Forks the worker and producer processes of `system`, its queues at `target`. */
+export function spawnersFor(
+  system: SystemName,
+  target: BenchTarget,
+): Pick<RunContext, 'spawnWorker' | 'spawnProducer'> {
+  const base = { system, target };
+  return {
+    spawnWorker: (options) => new Child({ ...base, ...options, role: 'worker' }, `${system} worker`),
+    spawnProducer: (options) => new Child({ ...base, ...options, role: 'producer' }, `${system} producer`),
+  };
+}
+
 function contextFor(plan: RunPlan, system: SystemName, create: CreateSystem): RunContext {
   const target = targetOf(plan);
-  const base = { system, target };
   return {
     system,
     redis: plan.redis,
     scale: plan.scale,
-    spawnWorker: (options) => new Child({ ...base, ...options, role: 'worker' }, `${system} worker`),
-    spawnProducer: (options) => new Child({ ...base, ...options, role: 'producer' }, `${system} producer`),
+    ...spawnersFor(system, target),
     async fill(count) {
       const producer = await create(target, 'producer');
       try {

@@ -7,11 +7,12 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { bundleChild } from './child-bundle.js';
-import { Child, killAllChildren } from './children.js';
+import { killAllChildren } from './children.js';
 import { formatNumber } from './format.js';
 import { csv, positiveInt } from './option-parsers.js';
 import { BenchRedis } from './redis.js';
-import { targetOf } from './runner.js';
+import { spawnersFor, targetOf } from './runner.js';
+import { runOneAtATime } from './scenarios/latency.js';
 import { BenchSqlite } from './sqlite.js';
 import { median, percentile } from './stats.js';
 import { isSystemName } from './systems/index.js';
@@ -50,24 +51,11 @@ async function runPair(
   sqlite: BenchSqlite,
 ): Promise<Sample> {
   await redis.flushAll();
-  const base = { system, target: targetOf({ redis, sqlite }), measureThreadCpu: true };
-  const worker = new Child(
-    { ...base, role: 'worker', concurrency: 1, expect: tasks, relayCompletions: true },
-    `${system} worker`,
+  const { done, finished } = await runOneAtATime(
+    spawnersFor(system, targetOf({ redis, sqlite })),
+    { warmup: tasks, count: 0, measureThreadCpu: true },
+    TIMEOUT_MS,
   );
-  const relay: { to?: Child } = {};
-  worker.onMessage('completed', (message) => relay.to?.send(message));
-  await worker.next('ready', TIMEOUT_MS);
-  const producer = new Child(
-    { ...base, role: 'producer', mode: 'latency', count: 0, warmup: tasks },
-    `${system} producer`,
-  );
-  relay.to = producer;
-  const [done, finished] = await Promise.all([
-    producer.next('done', TIMEOUT_MS),
-    worker.next('finished', TIMEOUT_MS),
-  ]);
-  await Promise.all([producer.exit(), worker.exit()]);
   return {
     system,
     rep,

@@ -1,6 +1,6 @@
-import type { Child } from '../children.js';
+import type { Child, MessageOf } from '../children.js';
 import { percentile } from '../stats.js';
-import type { BenchCase } from './types.js';
+import type { BenchCase, RunContext } from './types.js';
 
 /**
  * Enqueue→complete time on an idle worker, one task at a time: the producer enqueues, waits for
@@ -21,19 +21,7 @@ export const latencyCase: BenchCase = {
   ],
   async run(ctx) {
     const { latencySamples, latencyWarmup, timeoutMs } = ctx.scale;
-    // The producer starts only once the worker is ready; completions reach it through this slot.
-    const relay: { to?: Child } = {};
-    const worker = ctx.spawnWorker({
-      concurrency: 1,
-      expect: latencyWarmup + latencySamples,
-      relayCompletions: true,
-    });
-    worker.onMessage('completed', (message) => relay.to?.send(message));
-    await worker.next('ready', timeoutMs);
-    const producer = ctx.spawnProducer({ mode: 'latency', count: latencySamples, warmup: latencyWarmup });
-    relay.to = producer;
-    const [done] = await Promise.all([producer.next('done', timeoutMs), worker.next('finished', timeoutMs)]);
-    await Promise.all([producer.exit(), worker.exit()]);
+    const { done } = await runOneAtATime(ctx, { warmup: latencyWarmup, count: latencySamples }, timeoutMs);
     const warmup = done.samples.slice(0, latencyWarmup);
     const steady = done.samples.slice(latencyWarmup);
     return {
@@ -44,3 +32,34 @@ export const latencyCase: BenchCase = {
     };
   },
 };
+
+/**
+ * A fresh worker at concurrency 1 and a producer that sends `warmup + count` tasks, each once the
+ * worker reported the one before complete (relayed through the orchestrator). Resolves with the
+ * producer's samples and the worker's report, once both processes have exited.
+ */
+export async function runOneAtATime(
+  spawn: Pick<RunContext, 'spawnWorker' | 'spawnProducer'>,
+  tasks: { warmup: number; count: number; measureThreadCpu?: boolean },
+  timeoutMs: number,
+): Promise<{ done: MessageOf<'done'>; finished: MessageOf<'finished'> }> {
+  const { warmup, count, measureThreadCpu } = tasks;
+  // The producer starts only once the worker is ready; completions reach it through this slot.
+  const relay: { to?: Child } = {};
+  const worker = spawn.spawnWorker({
+    concurrency: 1,
+    expect: warmup + count,
+    relayCompletions: true,
+    measureThreadCpu,
+  });
+  worker.onMessage('completed', (message) => relay.to?.send(message));
+  await worker.next('ready', timeoutMs);
+  const producer = spawn.spawnProducer({ mode: 'latency', count, warmup, measureThreadCpu });
+  relay.to = producer;
+  const [done, finished] = await Promise.all([
+    producer.next('done', timeoutMs),
+    worker.next('finished', timeoutMs),
+  ]);
+  await Promise.all([producer.exit(), worker.exit()]);
+  return { done, finished };
+}
