@@ -26,8 +26,9 @@ export class Child {
   ) {
     // bench/child.ts compiled by bundleChild() (main.ts, at start): bare Node, no loader.
     this.proc = fork(CHILD_BUNDLE, [JSON.stringify(spec)], {
-      // --expose-gc lets memory samples collect garbage first.
-      execArgv: ['--expose-gc'],
+      // --expose-gc lets memory samples collect garbage first. BENCH_CHILD_FLAGS adds Node's or V8's
+      // flags for a probe (`--trace-gc-nvp`, `--trace-opt`), which NODE_OPTIONS does not all allow.
+      execArgv: ['--expose-gc', ...childFlags()],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     live.add(this.proc);
@@ -105,4 +106,9 @@ export class Child {
   kill(): void {
     this.proc.kill('SIGKILL');
   }
+}
+
+/** The extra flags in BENCH_CHILD_FLAGS, separated by spaces. */
+function childFlags(): string[] {
+  return (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 }

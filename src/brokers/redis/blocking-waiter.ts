@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { earlyTimeout } from '../../util/early-timeout.js';
 import { BlockingConnection } from './blocking-connection.js';
+import { leanSignalCommand } from './lean-command.js';
 import type { ScriptedRedis } from './scripts.js';
 
 /**
@@ -67,7 +68,7 @@ export class BlockingWaiter {
       // The wait and the command behind it leave in one write (one system call, one read in Redis).
       const socket = redis.status === 'ready' ? redis.stream : undefined;
       socket?.cork();
-      const waited = redis.bzpopmin(markers, (waitMs + 1_000) / 1_000);
+      const waited = redis.sendCommand(leanSignalCommand('bzpopmin', [...markers, (waitMs + 1_000) / 1_000]));
       const next = then?.(redis);
       socket?.uncork();
       next?.catch(ignore); // Awaited below; a failed wait reports the error first.

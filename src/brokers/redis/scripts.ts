@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { ConfigError } from '../../errors/config-error.js';
 import { TurbineError } from '../../errors/turbine-error.js';
-import { fcallCommand, type FcallArgs } from './fcall-command.js';
+import { leanCommand, type CommandArgs } from './lean-command.js';
 
 /** Beside this module in src/, and beside the bundle in dist/ (scripts/build.mjs copies it). */
 const LUA_DIR = new URL('./lua/', import.meta.url);
@@ -130,5 +130,5 @@ export function defineScripts(redis: Redis): ScriptedRedis {
   return scripted;
 }
 
-const sendFcall = (redis: Redis, args: FcallArgs): Promise<unknown> =>
-  redis.sendCommand(fcallCommand(args)) as Promise<unknown>;
+const sendFcall = (redis: Redis, args: CommandArgs): Promise<unknown> =>
+  redis.sendCommand(leanCommand('fcall', args)) as Promise<unknown>;

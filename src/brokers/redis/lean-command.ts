@@ -1,8 +1,8 @@
 import type { Command } from 'ioredis';
 import { loadIoredis } from './load-ioredis.js';
 
-/** `FCALL`'s arguments, flat: the function, its number of keys, the keys and the arguments. */
-export type FcallArgs = (string | number)[];
+/** A command's arguments, flat: for `FCALL`, the function, its number of keys, the keys and the arguments. */
+export type CommandArgs = (string | number)[];
 
 /** A command that keeps, of its promise, only the two functions that settle it. */
 interface LeanCommand extends Command {
@@ -12,14 +12,15 @@ interface LeanCommand extends Command {
 
 type LeanCommandConstructor = new (
   name: string,
-  args: FcallArgs,
+  args: CommandArgs,
   options: { replyEncoding: 'utf8' },
 ) => Command;
 
-let LeanFcall: LeanCommandConstructor | undefined;
+let LeanCommandClass: LeanCommandConstructor | undefined;
 
 /**
- * An ioredis command for `FCALL` that spares two per-command costs of ioredis's own `Command`:
+ * An ioredis command, its reply as text, that spares two per-command costs of ioredis's own
+ * `Command`. Every command a worker sends for each task is one: the `FCALL`s and the blocking wait.
  *
  * - It copies its arguments with `Array.prototype.flat`, which V8 runs at ~170 ns an element:
  *   25 µs for the settle-and-claim of a busy worker's 35 tasks (~150 arguments). `args` is flat
@@ -28,26 +29,40 @@ let LeanFcall: LeanCommandConstructor | undefined;
  *   V8 kept a worker's claim replies (a batch of envelopes each) past the next young-generation
  *   collection and promoted them, ~1–4 MB per collection while the worker was busy. Shared
  *   functions serve instead, as ioredis calls them as methods; the same drain promotes a few KB.
+ *   The blocking wait of an idle worker did the same with every task, ~250 KB a collection,
+ *   until V8 had optimised the code around it: a fresh worker's first collection of the old
+ *   generation, and its slowest young ones, fell among its first tasks.
  *
  * Measurements: docs/performance-history.md.
  */
-export function fcallCommand(args: FcallArgs): Command {
+export function leanCommand(name: string, args: CommandArgs): Command {
   (args as { flat: unknown }).flat = alreadyFlat;
-  LeanFcall ??= leanCommandClass(loadIoredis().Command);
-  return new LeanFcall('fcall', args, { replyEncoding: 'utf8' });
+  LeanCommandClass ??= leanCommandClass(loadIoredis().Command);
+  return new LeanCommandClass(name, args, { replyEncoding: 'utf8' });
+}
+
+/**
+ * As {@link leanCommand}, for a command sent only to learn when it answers (the blocking wait): it
+ * resolves with nothing and leaves its reply undecoded, so the replies the shared settler decodes
+ * keep one shape in a fresh worker's optimised code.
+ */
+export function leanSignalCommand(name: string, args: CommandArgs): Command {
+  const command = leanCommand(name, args);
+  command.resolve = resolveUnread;
+  return command;
 }
 
 /** Stands in for `Array.prototype.flat` on a list that is flat already: hands it back as it is. */
-function alreadyFlat(this: FcallArgs): FcallArgs {
+function alreadyFlat(this: CommandArgs): CommandArgs {
   return this;
 }
 
 function leanCommandClass(Base: typeof Command): LeanCommandConstructor {
-  class LeanCommandClass extends Base {}
+  class Lean extends Base {}
   // ioredis's constructor calls `initPromise`, a private method: replaced here, as types forbid
   // overriding it.
-  Object.assign(LeanCommandClass.prototype, { initPromise });
-  return LeanCommandClass;
+  Object.assign(Lean.prototype, { initPromise });
+  return Lean;
 }
 
 /** In place of ioredis's own: the arguments as strings, a promise, and shared settlers. */
@@ -74,6 +89,12 @@ function resolveCommand(this: LeanCommand, reply: Buffer | Buffer[]): void {
   } catch (error) {
     this.reject(error as Error);
   }
+}
+
+function resolveUnread(this: LeanCommand): void {
+  clearTimers(this);
+  this.fulfil(undefined);
+  this.isResolved = true;
 }
 
 function rejectCommand(this: LeanCommand, error: Error): void {
