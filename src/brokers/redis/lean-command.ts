@@ -91,6 +91,7 @@ function resolveCommand(this: LeanCommand, reply: Buffer | Buffer[]): void {
   }
 }
 
+/** Settles a signal command: its timers cleared, its reply left unread. */
 function resolveUnread(this: LeanCommand): void {
   clearTimers(this);
   this.fulfil(undefined);
