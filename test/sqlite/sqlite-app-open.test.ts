@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,15 @@ describe('an app on the embedded broker', () => {
     await expect(app.dlq.list()).rejects.toThrow(/^broker\.url: cannot open the SQLite database/);
     await expect(app.worker({ handleSignals: false }).start()).rejects.toThrow(ConfigError);
     expect(app.isHealthy()).toBe(false);
+    await app.close();
+  });
+
+  // Where Node 20's own recursive mkdir never returns (src/util/make-directories.ts).
+  it.runIf(existsSync('/proc/self'))('reports a folder that cannot be made under /proc', async () => {
+    const app = new Turbine({ broker: 'sqlite:///proc/turbine-no-such/queue.db' });
+    await expect(app.task('never', async () => 'never').delay()).rejects.toThrow(
+      'broker.url: cannot open the SQLite database /proc/turbine-no-such/queue.db (ENOENT',
+    );
     await app.close();
   });
 

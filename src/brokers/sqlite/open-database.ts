@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import { lazyRequire } from '../../util/lazy-require.js';
+import { makeDirectories } from '../../util/make-directories.js';
 import { applyMigrations } from './migrations.js';
 
 /**
@@ -29,7 +29,7 @@ export const PAGE_CACHE_KIB = 2_000;
  * @throws Error from SQLite when the file cannot be opened or migrated.
  */
 export function openSqliteDatabase(path: string): Database.Database {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectories(dirname(path));
   const Driver = loadDriver();
   const db = new Driver(path, { timeout: BUSY_TIMEOUT_MS });
   try {

@@ -1,0 +1,35 @@
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDirectories } from './make-directories.js';
+
+describe('makeDirectories', () => {
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'turbine-dirs-'));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('creates every missing level, and is a no-op once they exist', () => {
+    const deep = join(root, 'a', 'b', 'c');
+    makeDirectories(deep);
+    expect(statSync(deep).isDirectory()).toBe(true);
+    makeDirectories(deep);
+    expect(statSync(deep).isDirectory()).toBe(true);
+  });
+
+  it('throws ENOTDIR where a file stands in the way, creating nothing past it', () => {
+    const file = join(root, 'file');
+    writeFileSync(file, 'not a folder');
+    expect(() => makeDirectories(join(file, 'x', 'y'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+    expect(existsSync(join(file, 'x'))).toBe(false);
+  });
+
+  // Node 20's recursive mkdirSync spins forever on this path: with it, this test never returns.
+  it.runIf(existsSync('/proc/self'))('throws rather than hangs under /proc', () => {
+    expect(() => makeDirectories('/proc/turbine-no-such/queue')).toThrow(
+      expect.objectContaining({ code: 'ENOENT' }),
+    );
+  });
+});
