@@ -88,6 +88,10 @@ async function main(flags: Flags): Promise<number> {
   const scale = resolveScale(flags);
   const cases = selectCases(allCases(scale), flags.only);
   if (flags.list) {
+    // `--list | head` closes the pipe before the list ends: the reader's choice, not an error.
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
     for (const c of cases) console.log(`${c.scenario.padEnd(11)} ${c.id.padEnd(12)} ${c.title}`);
     return 0;
   }
