@@ -19,10 +19,12 @@ describe('makeDirectories', () => {
     expect(statSync(deep).isDirectory()).toBe(true);
   });
 
-  it('throws ENOTDIR where a file stands in the way, creating nothing past it', () => {
+  it('throws EEXIST naming a file that stands in the way, creating nothing past it', () => {
     const file = join(root, 'file');
     writeFileSync(file, 'not a folder');
-    expect(() => makeDirectories(join(file, 'x', 'y'))).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+    for (const dir of [file, join(file, 'x', 'y')]) {
+      expect(() => makeDirectories(dir)).toThrow(expect.objectContaining({ code: 'EEXIST', path: file }));
+    }
     expect(existsSync(join(file, 'x'))).toBe(false);
   });
 
