@@ -26,7 +26,8 @@ export const PAGE_CACHE_KIB = 2_000;
  * costs no fsync yet survives a process crash (a power loss may undo the last commits, never
  * corrupt the file); a busy timeout so processes queue for the write lock; a page cache of
  * `PAGE_CACHE_KIB`; and the schema migrated to the latest version.
- * @throws Error from SQLite when the file cannot be opened or migrated.
+ * @throws the folder's `mkdir` error when it cannot be made (see makeDirectories), or SQLite's when
+ * the file cannot be opened or migrated.
  */
 export function openSqliteDatabase(path: string): Database.Database {
   makeDirectories(dirname(path));
