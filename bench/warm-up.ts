@@ -70,17 +70,23 @@ async function runPair(
 const cpuMs = (value: number | undefined): string =>
   value === undefined ? 'n/a' : String(Math.round(value));
 
+/** The table's figures after its first two columns: a heading, a reading of one sample, a format. */
+const FIGURES: [string, (s: Sample) => number | undefined, (value: number | undefined) => string][] = [
+  ['p50 ms', (s) => s.p50Ms, (v) => formatNumber(v ?? Number.NaN)],
+  ['p99 ms', (s) => s.p99Ms, (v) => formatNumber(v ?? Number.NaN)],
+  ['worker main ms', (s) => s.worker?.mainMs, cpuMs],
+  ['worker background ms', (s) => s.worker?.backgroundMs, cpuMs],
+  ['producer main ms', (s) => s.producer?.mainMs, cpuMs],
+  ['producer background ms', (s) => s.producer?.backgroundMs, cpuMs],
+];
+
 function rowsOf(samples: readonly Sample[]): string[][] {
-  return samples.map((s) => [
-    s.system,
-    String(s.rep),
-    formatNumber(s.p50Ms),
-    formatNumber(s.p99Ms),
-    cpuMs(s.worker?.mainMs),
-    cpuMs(s.worker?.backgroundMs),
-    cpuMs(s.producer?.mainMs),
-    cpuMs(s.producer?.backgroundMs),
-  ]);
+  return samples.map((s) => [s.system, String(s.rep), ...FIGURES.map(([, read, show]) => show(read(s)))]);
+}
+
+function medianRowOf(system: SystemName, samples: readonly Sample[]): string[] {
+  const of = samples.filter((s) => s.system === system);
+  return [system, 'median', ...FIGURES.map(([, read, show]) => show(medianOf(of, read)))];
 }
 
 function medianOf(samples: readonly Sample[], pick: (s: Sample) => number | undefined): number | undefined {
@@ -120,29 +126,8 @@ async function main(): Promise<void> {
     sqlite.remove();
     await redis.stop();
   }
-  const header = [
-    'system',
-    'rep',
-    'p50 ms',
-    'p99 ms',
-    'worker main ms',
-    'worker background ms',
-    'producer main ms',
-    'producer background ms',
-  ];
-  const medians = systems.map((system) => {
-    const of = samples.filter((s) => s.system === system);
-    return [
-      system,
-      'median',
-      formatNumber(medianOf(of, (s) => s.p50Ms) ?? Number.NaN),
-      formatNumber(medianOf(of, (s) => s.p99Ms) ?? Number.NaN),
-      cpuMs(medianOf(of, (s) => s.worker?.mainMs)),
-      cpuMs(medianOf(of, (s) => s.worker?.backgroundMs)),
-      cpuMs(medianOf(of, (s) => s.producer?.mainMs)),
-      cpuMs(medianOf(of, (s) => s.producer?.backgroundMs)),
-    ];
-  });
+  const header = ['system', 'rep', ...FIGURES.map(([heading]) => heading)];
+  const medians = systems.map((system) => medianRowOf(system, samples));
   console.log(
     `\n${tasks} tasks per fresh worker; CPU in ms over those tasks (10 ms resolution, Linux only)\n`,
   );
