@@ -65,6 +65,7 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: Memor
     onStart(dueAt) {
       if (Number.isNaN(firstStartAt)) {
         firstStartAt = now();
+        markWindow('first task started');
         if (spec.measureThreadCpu) cpuAtFirstStart = readThreadCpu();
       }
       // Due times are whole epoch ms, as the systems schedule them; lateness is stamped finer.
@@ -82,6 +83,7 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: Memor
   await send({ type: 'ready', ...(idle && { memory: idle }), ...(baseline && { baseline }) });
 
   await finished;
+  markWindow('last task completed');
   const threadCpu = cpuBetween(cpuAtFirstStart, spec.measureThreadCpu ? readThreadCpu() : undefined);
   const after = spec.memorySettleMs === undefined ? undefined : await sampleMemory(spec.memorySettleMs);
   await system.close();
@@ -94,6 +96,14 @@ async function runWorker(system: BenchSystem, spec: WorkerSpec, baseline?: Memor
     ...(after && { memory: after }),
     ...(threadCpu && { threadCpu }),
   });
+}
+
+/**
+ * With BENCH_CHILD_LOGS set, a line in the worker's log where the measured tasks begin and end, so
+ * a trace there (`--trace-deopt`, `--trace-gc`) can be cut to the window the figures cover.
+ */
+function markWindow(edge: string): void {
+  if (process.env.BENCH_CHILD_LOGS) console.log(`[bench] ${edge}`);
 }
 
 /** A due time (epoch ms, whole: an `eta` Date holds no more) uniformly `minMs`–`maxMs` from now. */

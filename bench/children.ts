@@ -1,5 +1,7 @@
 /** The orchestrator's side of a forked benchmark process (bench/child.ts). */
 import { fork, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import { CHILD_BUNDLE } from './child-bundle.js';
 import type { ChildMessage, ChildSpec, ParentMessage } from './protocol.js';
 
@@ -24,13 +26,15 @@ export class Child {
     readonly spec: ChildSpec,
     private readonly label: string,
   ) {
+    const stdout = childStdout(label);
     // bench/child.ts compiled by bundleChild() (main.ts, at start): bare Node, no loader.
     this.proc = fork(CHILD_BUNDLE, [JSON.stringify(spec)], {
       // --expose-gc lets memory samples collect garbage first. BENCH_CHILD_FLAGS adds Node's or V8's
       // flags for a probe (`--trace-gc-nvp`, `--trace-opt`), which NODE_OPTIONS does not all allow.
       execArgv: ['--expose-gc', ...childFlags()],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      stdio: ['ignore', stdout, 'inherit', 'ipc'],
     });
+    if (typeof stdout === 'number') closeSync(stdout); // the child holds its own copy
     live.add(this.proc);
     this.proc.on('message', (message: ChildMessage) => {
       if (message.type === 'error') this.fail(new Error(`${label}: ${message.message}`));
@@ -106,6 +110,17 @@ export class Child {
   kill(): void {
     this.proc.kill('SIGKILL');
   }
+}
+
+/**
+ * A child's stdout: the parent's, or with BENCH_CHILD_LOGS set, a file of that folder named after
+ * the child (`turbine-worker.log`, appended to), so one process's traces can be read apart.
+ */
+function childStdout(label: string): 'inherit' | number {
+  const folder = process.env.BENCH_CHILD_LOGS;
+  if (!folder) return 'inherit';
+  mkdirSync(folder, { recursive: true });
+  return openSync(join(folder, `${label.replace(/[^\w.-]+/g, '-')}.log`), 'a');
 }
 
 /** The extra flags in BENCH_CHILD_FLAGS, separated by spaces. */
