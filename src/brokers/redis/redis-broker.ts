@@ -32,7 +32,7 @@ import { queuesToSearch } from './redis-locator.js';
 import { defineScripts, type ScriptedRedis } from './scripts.js';
 import { BlockingWaiter } from './blocking-waiter.js';
 import { enqueueArgs, groupByQueue, markDuplicates, messageArgs } from './enqueue-args.js';
-import { recordArgs, settleArgsByQueue } from './settle-args.js';
+import { recordArgs, settleArgs, settleArgsByQueue, sharedQueue } from './settle-args.js';
 import { toDelivery } from './to-delivery.js';
 
 /** Messages per script call when enqueueing in bulk; calls are pipelined, so a list is one round trip. */
@@ -121,9 +121,10 @@ export class RedisBroker implements Broker {
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     const settling = request.settle ?? [];
     if (settling.length > 0) {
-      const [queue] = request.queues;
-      const oneQueue = request.queues.length === 1 && settling.every((s) => s.delivery.queue === queue);
-      if (oneQueue) return this.settleAndClaim(queue!, settling, request);
+      const queue = sharedQueue(settling);
+      if (queue !== undefined && request.queues.length === 1 && queue === request.queues[0]) {
+        return this.settleAndClaim(queue, settling, request);
+      }
       await this.settle(settling);
     }
     const deliveries: Delivery[] = [];
@@ -154,7 +155,7 @@ export class RedisBroker implements Broker {
     request: ClaimRequest,
   ): Promise<ClaimResult> {
     this.register(queue);
-    const tail = settleArgsByQueue(settlements, this.writesRecords).get(queue)!;
+    const tail = settleArgs(settlements, this.writesRecords);
     const reply = await this.redis.turbineSettleClaim(
       queueKeys(queue).messages,
       REVOKED_KEY,
@@ -227,14 +228,21 @@ export class RedisBroker implements Broker {
 
   async settle(settlements: readonly Settlement[]): Promise<void> {
     const now = this.clock();
+    // One queue, the common case (an idle worker settles once per task), needs no grouping.
+    const only = sharedQueue(settlements);
+    if (only !== undefined) {
+      await this.settleOn(only, now, settleArgs(settlements, this.writesRecords));
+      return;
+    }
     const calls: Promise<unknown>[] = [];
     for (const [queue, tail] of settleArgsByQueue(settlements, this.writesRecords)) {
-      calls.push(
-        this.redis.turbineSettle(queueKeys(queue).messages, now, RESULT_PREFIX, KEY_PREFIX, ...tail),
-      );
+      calls.push(this.settleOn(queue, now, tail));
     }
-    // One queue, the common case, is awaited directly: an idle worker settles once per task.
-    await (calls.length === 1 ? calls[0] : Promise.all(calls));
+    await Promise.all(calls);
+  }
+
+  private settleOn(queue: string, now: number, tail: (string | number)[]): Promise<unknown> {
+    return this.redis.turbineSettle(queueKeys(queue).messages, now, RESULT_PREFIX, KEY_PREFIX, ...tail);
   }
 
   async revoke(id: string, record: ResultRecord | undefined): Promise<void> {

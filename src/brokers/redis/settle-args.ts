@@ -3,28 +3,41 @@ import { encodeEnvelope } from '../../protocol/codec.js';
 import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js';
 
 /**
- * The settle ARGV tail of each queue: the number of settlements, their operations, then their
- * workflow effects (`includes/settle.lua`).
+ * The settle ARGV tail of settlements that share one queue: their number, their operations, then
+ * their workflow effects (`includes/settle.lua`).
  */
+export function settleArgs(settlements: readonly Settlement[], writesRecords: boolean): (string | number)[] {
+  const ops: (string | number)[] = [settlements.length];
+  let effects: (string | number)[] | undefined;
+  for (const settlement of settlements) {
+    pushSettlementArgs(ops, settlement, writesRecords);
+    if ((settlement.kind === 'complete' || settlement.kind === 'dead') && settlement.effects) {
+      (effects ??= []).push(...effectArgs(settlement.effects, writesRecords));
+    }
+  }
+  return effects ? ops.concat(effects) : ops;
+}
+
+/** The queue every settlement belongs to, or undefined when they span several (or none). */
+export function sharedQueue(settlements: readonly Settlement[]): string | undefined {
+  const queue = settlements[0]?.delivery.queue;
+  for (const settlement of settlements) if (settlement.delivery.queue !== queue) return undefined;
+  return queue;
+}
+
+/** The settle ARGV tail of each queue the settlements span, in the order each first appears. */
 export function settleArgsByQueue(
   settlements: readonly Settlement[],
   writesRecords: boolean,
 ): Map<string, (string | number)[]> {
-  const byQueue = new Map<string, { ops: (string | number)[]; effects: (string | number)[] }>();
+  const byQueue = new Map<string, Settlement[]>();
   for (const settlement of settlements) {
-    const queue = settlement.delivery.queue;
-    let group = byQueue.get(queue);
-    if (!group) byQueue.set(queue, (group = { ops: [0], effects: [] }));
-    pushSettlementArgs(group.ops, settlement, writesRecords);
-    (group.ops[0] as number)++;
-    if ((settlement.kind === 'complete' || settlement.kind === 'dead') && settlement.effects) {
-      group.effects.push(...effectArgs(settlement.effects, writesRecords));
-    }
+    const group = byQueue.get(settlement.delivery.queue);
+    if (group) group.push(settlement);
+    else byQueue.set(settlement.delivery.queue, [settlement]);
   }
   const tails = new Map<string, (string | number)[]>();
-  for (const [queue, { ops, effects }] of byQueue) {
-    tails.set(queue, effects.length > 0 ? ops.concat(effects) : ops);
-  }
+  for (const [queue, group] of byQueue) tails.set(queue, settleArgs(group, writesRecords));
   return tails;
 }
 
