@@ -1,7 +1,8 @@
 /** The orchestrator's side of a forked benchmark process (bench/child.ts). */
 import { fork, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirectories } from '../src/util/make-directories.js';
 import { CHILD_BUNDLE } from './child-bundle.js';
 import type { ChildMessage, ChildSpec, ParentMessage } from './protocol.js';
 
@@ -119,7 +120,7 @@ export class Child {
 function childStdout(label: string): 'inherit' | number {
   const folder = process.env.BENCH_CHILD_LOGS;
   if (!folder) return 'inherit';
-  mkdirSync(folder, { recursive: true });
+  makeDirectories(folder);
   return openSync(join(folder, `${label.replace(/[^\w.-]+/g, '-')}.log`), 'a');
 }
 
