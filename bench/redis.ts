@@ -8,6 +8,13 @@ import type { RedisTarget } from './systems/types.js';
 /** Commands the harness itself sends; left out of "commands per task". */
 const HARNESS_COMMANDS = new Set(['info', 'config|resetstat', 'flushall']);
 
+/** One command's counters in `INFO commandstats`. */
+export interface CommandStat {
+  calls: number;
+  /** Time spent running it, in microseconds. */
+  usec: number;
+}
+
 /** One `INFO` section as key → value. */
 function parseInfo(text: string): Map<string, string> {
   const fields = new Map<string, string>();
@@ -44,12 +51,24 @@ export class BenchRedis {
   /** Total calls of every command since the last reset, including those run inside Lua scripts. */
   async commandCalls(): Promise<number> {
     let total = 0;
+    for (const { calls } of (await this.commandStats()).values()) total += calls;
+    return total;
+  }
+
+  /**
+   * Calls and time of each command since the last reset, the harness's own left out. A command
+   * run inside a Lua script or a `MULTI` counts on its own and in the time of its script or `EXEC`.
+   */
+  async commandStats(): Promise<Map<string, CommandStat>> {
+    const stats = new Map<string, CommandStat>();
     for (const [key, value] of parseInfo(await this.admin.info('commandstats'))) {
       const name = key.replace(/^cmdstat_/, '');
       if (HARNESS_COMMANDS.has(name)) continue;
-      total += Number(/calls=(\d+)/.exec(value)?.[1] ?? 0);
+      const calls = Number(/calls=(\d+)/.exec(value)?.[1] ?? 0);
+      const usec = Number(/usec=(\d+)/.exec(value)?.[1] ?? 0);
+      stats.set(name, { calls, usec });
     }
-    return total;
+    return stats;
   }
 
   /** CPU seconds (system + user) the server has used since it started. */

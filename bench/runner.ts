@@ -76,6 +76,11 @@ function contextFor(plan: RunPlan, system: SystemName, create: CreateSystem): Ru
  * Systems alternate inside each case and repetition, and the order rotates per repetition, so
  * drift on the machine (thermal, noisy neighbours) spreads over all systems instead of one.
  */
+/** `names` in the order of repetition `rep` (from 1): rotated, so drift on the machine falls on each alike. */
+export function rotation<T>(names: readonly T[], rep: number): T[] {
+  return names.map((_, i) => names[(i + rep - 1) % names.length] as T);
+}
+
 export async function runPlan(plan: RunPlan): Promise<RunRecord[]> {
   const records: RunRecord[] = [];
   const systemsOf = (benchCase: BenchCase): SystemName[] =>
@@ -84,8 +89,7 @@ export async function runPlan(plan: RunPlan): Promise<RunRecord[]> {
   for (const benchCase of plan.cases) {
     const names = systemsOf(benchCase);
     for (let rep = 1; rep <= plan.scale.reps; rep++) {
-      const order = names.map((_, i) => names[(i + rep - 1) % names.length] as SystemName);
-      for (const system of order) {
+      for (const system of rotation(names, rep)) {
         const create = plan.systems.get(system) as CreateSystem;
         const started = Date.now();
         const record: RunRecord = {

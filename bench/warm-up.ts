@@ -5,33 +5,14 @@
  * compiler and GC helpers), which is what explains that p99 (docs/performance.md, weak spots).
  * Same children, adapters and private Redis as `npm run bench`; the systems alternate.
  */
-import { Command, InvalidArgumentError } from 'commander';
-import { bundleChild } from './child-bundle.js';
-import { killAllChildren } from './children.js';
 import { formatNumber } from './format.js';
-import { csv, positiveInt } from './option-parsers.js';
-import { BenchRedis } from './redis.js';
+import { alternate, PROBE_TIMEOUT_MS, probeOptions, runProbe, type ProbeStores } from './probe.js';
 import { spawnersFor, targetOf } from './runner.js';
 import { runOneAtATime } from './scenarios/latency.js';
-import { BenchSqlite } from './sqlite.js';
 import { median, percentile } from './stats.js';
-import { isSystemName } from './systems/index.js';
-import { SYSTEM_NAMES, usesRedis, type SystemName } from './systems/types.js';
+import type { SystemName } from './systems/types.js';
 import { alignedText } from './table.js';
 import type { ThreadCpu } from './thread-cpu.js';
-
-const flags = new Command()
-  .name('npm run bench:warm-up --')
-  .description("A fresh worker's first tasks one at a time: latency and the CPU of each process's threads.")
-  .option('--systems <names>', 'comma-separated systems on Redis', csv, ['turbine', 'bee-queue'])
-  .option('--reps <n>', 'fresh worker and producer pairs per system', positiveInt, 4)
-  .option('--tasks <n>', 'tasks per pair (the latency case warms up with 2,000)', positiveInt, 2_000)
-  .option('--quick', '1 repetition of 50 tasks: a smoke run', false)
-  .parse()
-  .opts<{ systems: string[]; reps: number; tasks: number; quick: boolean }>();
-
-/** Deadline for any one message from a child: it only catches a hung system. */
-const TIMEOUT_MS = 120_000;
 
 interface Sample {
   system: SystemName;
@@ -43,18 +24,12 @@ interface Sample {
 }
 
 /** One fresh worker and one fresh producer: `tasks` enqueued one at a time, each awaited. */
-async function runPair(
-  system: SystemName,
-  rep: number,
-  tasks: number,
-  redis: BenchRedis,
-  sqlite: BenchSqlite,
-): Promise<Sample> {
-  await redis.flushAll();
+async function runPair(system: SystemName, rep: number, tasks: number, stores: ProbeStores): Promise<Sample> {
+  await stores.redis.flushAll();
   const { done, finished } = await runOneAtATime(
-    spawnersFor(system, targetOf({ redis, sqlite })),
+    spawnersFor(system, targetOf(stores)),
     { warmup: tasks, count: 0, measureThreadCpu: true },
-    TIMEOUT_MS,
+    PROBE_TIMEOUT_MS,
   );
   return {
     system,
@@ -94,38 +69,21 @@ function medianOf(samples: readonly Sample[], pick: (s: Sample) => number | unde
   return values.length === 0 ? undefined : median(values);
 }
 
-/** The `--systems` names, each checked to be a system that runs on the private Redis. */
-function redisSystemsOf(names: readonly string[]): SystemName[] {
-  return names.map((name) => {
-    if (isSystemName(name) && usesRedis(name)) return name;
-    const known = SYSTEM_NAMES.filter(usesRedis).join(', ');
-    throw new InvalidArgumentError(`--systems: ${name} is not a system on Redis (${known})`);
-  });
-}
-
 async function main(): Promise<void> {
-  const systems = redisSystemsOf(flags.systems);
-  const reps = flags.quick ? 1 : flags.reps;
-  const tasks = flags.quick ? 50 : flags.tasks;
-  await bundleChild();
-  const redis = await BenchRedis.start();
-  const sqlite = BenchSqlite.create();
-  const samples: Sample[] = [];
-  try {
-    for (let rep = 1; rep <= reps; rep++) {
-      // Rotated per repetition, so drift on the machine falls on every system alike.
-      const order = systems.map((_, i) => systems[(i + rep - 1) % systems.length] as SystemName);
-      for (const system of order) {
-        const sample = await runPair(system, rep, tasks, redis, sqlite);
-        samples.push(sample);
-        console.log(`${system} rep ${rep}: p99 ${formatNumber(sample.p99Ms)} ms`);
-      }
-    }
-  } finally {
-    killAllChildren();
-    sqlite.remove();
-    await redis.stop();
-  }
+  const { systems, reps, tasks } = probeOptions(
+    'bench:warm-up',
+    "A fresh worker's first tasks one at a time: latency and the CPU of each process's threads.",
+    {
+      reps: 4,
+      tasks: 2_000,
+      tasksHelp: 'tasks per pair (the latency case warms up with 2,000)',
+    },
+  );
+  const samples = await alternate(systems, reps, async (system, rep, stores) => {
+    const sample = await runPair(system, rep, tasks, stores);
+    console.log(`${system} rep ${rep}: p99 ${formatNumber(sample.p99Ms)} ms`);
+    return sample;
+  });
   const header = ['system', 'rep', ...FIGURES.map(([heading]) => heading)];
   const medians = systems.map((system) => medianRowOf(system, samples));
   console.log(
@@ -134,10 +92,4 @@ async function main(): Promise<void> {
   console.log(alignedText([header, ...rowsOf(samples), ...medians]));
 }
 
-try {
-  await main();
-} catch (error) {
-  if (!(error instanceof InvalidArgumentError)) throw error;
-  console.error(`error: ${error.message}`);
-  process.exitCode = 1;
-}
+await runProbe(main);
