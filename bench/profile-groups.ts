@@ -96,6 +96,8 @@ export function profileGroups(profile: CpuProfile, marker: string): ProfileGroup
   const frames = new Map(profile.nodes.map((node) => [node.id, node]));
   const callers = new Map<number, Frame>();
   for (const node of profile.nodes) for (const child of node.children ?? []) callers.set(child, node);
+  // Once per frame of the call tree, not once per sample: a drain has tens of thousands of samples.
+  const groupOfFrame = new Map(profile.nodes.map((node) => [node.id, groupOf(node, callers)]));
   const inMarker = profile.samples.map((id) => frames.get(id)?.callFrame.functionName === marker);
   const first = inMarker.indexOf(true);
   const last = inMarker.lastIndexOf(true);
@@ -113,7 +115,7 @@ export function profileGroups(profile: CpuProfile, marker: string): ProfileGroup
       idleUs += us;
       continue;
     }
-    const group = groupOf(frame, callers);
+    const group = groupOfFrame.get(frame.id)!;
     byGroup.set(group, (byGroup.get(group) ?? 0) + us);
   }
   const groups = [...byGroup].map(([group, us]) => ({ group, ms: us / 1000 }));
