@@ -44,6 +44,22 @@ describe('RedisBroker.claim: when to look again', () => {
     expect(again.nextWakeAt).toBe(clock.now() + 10_000);
   });
 
+  it('counts earlier expired leases of a message given back, when nothing else is delayed or leased', async () => {
+    const clock = manualClock();
+    const broker = makeBroker(clock.now);
+    await broker.enqueue([message({ id: 'a' })]);
+    await broker.claim(request);
+    clock.advance(LEASE_MS);
+    const [taken] = (await broker.claim(request)).deliveries;
+    expect(taken!.deliveries).toBe(2);
+    // Given back unstarted (a stopping worker): ready again, its lease gone, its count kept.
+    await broker.settle([{ kind: 'release', delivery: taken! }]);
+    expect(await client().exists(queueKeys('default').leases)).toBe(0);
+
+    const again = await broker.claim(request);
+    expect(again.deliveries.map((delivery) => [delivery.id, delivery.deliveries])).toEqual([['a', 2]]);
+  });
+
   it('reports nothing to wake for when nothing is delayed or leased', async () => {
     const broker = makeBroker(manualClock().now);
     expect((await broker.claim(request)).nextWakeAt).toBeUndefined();

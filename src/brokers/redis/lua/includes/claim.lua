@@ -21,9 +21,15 @@ local SKIPLIST_FROM = 16
 local SKIPLIST_MEMBER = ('~'):rep(201)
 
 local function claim_batch(k, now, max, leaseMs, maxDeliveries)
-  -- An idle queue has nothing delayed, leased or prioritized: one EXISTS says so, where the three
-  -- reads below would cost a call each (in a function every call costs more than the command).
-  local scheduled = redis.call('EXISTS', k.delayed, k.leases, k.prio) > 0
+  -- An idle queue has nothing delayed, leased or prioritized, and no message was redelivered or
+  -- revoked lately: one EXISTS says so, where the reads below would cost a call each (in a function
+  -- every call costs more than the command). Otherwise a second one tells the two kinds apart.
+  local present = redis.call('EXISTS', k.delayed, k.leases, k.prio, k.redeliveries, k.revoked)
+  local scheduled, rare = false, false
+  if present > 0 then
+    local scheduledKeys = redis.call('EXISTS', k.delayed, k.leases, k.prio)
+    scheduled, rare = scheduledKeys > 0, present > scheduledKeys
+  end
   -- The earliest delayed message and the earliest lease say whether anything fell due or expired
   -- and, most often, when that will next happen: one command each instead of two.
   local nextDue, nextExpiry = nil, nil
@@ -99,9 +105,9 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
     if skiplist then redis.call('ZREM', k.leases, SKIPLIST_MEMBER) end
     local payloads = redis.call('HMGET', k.messages, unpack(claimed))
 
-    -- Expired leases and revocations are rare: one EXISTS looks for both.
+    -- Redeliveries and revocations are rare (the first EXISTS above looked for both).
     local revoked = {}
-    if redis.call('EXISTS', k.redeliveries, k.revoked) > 0 then
+    if rare then
       -- Fresh messages may carry expiries from earlier leases (then given back by a stopping worker).
       if redis.call('HLEN', k.redeliveries) > 0 then
         local previous = redis.call('HMGET', k.redeliveries, unpack(claimed))
