@@ -82,3 +82,28 @@ describe('RedisBroker.claim: the lease set', () => {
     expect(members.sort()).toEqual(Array.from({ length: 17 }, (_, i) => `m${i}`).sort());
   });
 });
+
+describe('RedisBroker.claim: the key names kept by the functions', () => {
+  it('claims and settles right in more queues than the names kept at once (1,000)', async () => {
+    const broker = makeBroker(manualClock().now);
+    const queues = Array.from({ length: 1_050 }, (_, i) => `q${i}`);
+    await broker.enqueue(queues.map((queue) => message({ id: `in-${queue}`, queue })));
+    // Twice round (given back, then completed): every queue's names are built again after the
+    // functions' store of names started over.
+    for (const kind of ['release', 'complete'] as const) {
+      for (const queue of queues) {
+        const { deliveries } = await broker.claim({ ...request, queues: [queue] });
+        expect(deliveries.map((delivery) => delivery.id)).toEqual([`in-${queue}`]);
+        await broker.settle([{ kind, delivery: deliveries[0]!, record: undefined }]);
+      }
+    }
+    // Nothing of any message is left (the wake-up markers stay: no worker waited on them).
+    const left = await Promise.all(
+      queues.map((queue) => {
+        const { ready, prio, delayed, messages, leases, started, redeliveries } = queueKeys(queue);
+        return client().exists(ready, prio, delayed, messages, leases, started, redeliveries);
+      }),
+    );
+    expect(left.filter((count) => count > 0)).toEqual([]);
+  });
+});

@@ -6,7 +6,6 @@
 -- ARGV[6] key prefix  ARGV[7] number of settlements  ARGV[8..] the settlements, then workflow effects
 -- Returns what claim-2 returns.
 local k = queue_keys_of(KEYS[1])
-k.revoked = KEYS[2]
 local now = tonumber(ARGV[1])
 settle_batch(ARGV, k, now, ARGV[5], ARGV[6], tonumber(ARGV[7]), 8)
-return claim_batch(k, now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
+return claim_batch(k, KEYS[2], now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))

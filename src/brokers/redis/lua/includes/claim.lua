@@ -1,6 +1,7 @@
 -- Claims: leases up to `max` messages of one queue to a worker. First promotes due delayed
 -- messages, then takes back messages whose lease expired (their worker is gone), then pops ready
--- ones, highest priority first. `k` holds the queue's keys (see queue_keys_of in common.lua).
+-- ones, highest priority first. `k` holds the queue's keys (see queue_keys_of in common.lua),
+-- `revokedKey` the global set of revoked ids.
 -- Returns { nextWakeAt (-1 = none), n, then per message its id and envelope ('' when missing),
 --   then only for the exceptions (messages delivered before, or flagged) a triple: position
 --   (1-based), deliveries (this one included), flags (1 = envelope missing, 2 = revoked,
@@ -20,11 +21,11 @@ local SKIPLIST_FROM = 16
 -- Over 64 bytes, and longer than any task id (at most 200 characters): it never names a message.
 local SKIPLIST_MEMBER = ('~'):rep(201)
 
-local function claim_batch(k, now, max, leaseMs, maxDeliveries)
+local function claim_batch(k, revokedKey, now, max, leaseMs, maxDeliveries)
   -- An idle queue has nothing delayed, leased or prioritized, and no message was redelivered or
   -- revoked lately: one EXISTS says so, where the reads below would cost a call each (in a function
   -- every call costs more than the command). Otherwise a second one tells the two kinds apart.
-  local present = redis.call('EXISTS', k.delayed, k.leases, k.prio, k.redeliveries, k.revoked)
+  local present = redis.call('EXISTS', k.delayed, k.leases, k.prio, k.redeliveries, revokedKey)
   local scheduled, rare = false, false
   if present > 0 then
     local scheduledKeys = redis.call('EXISTS', k.delayed, k.leases, k.prio)
@@ -115,9 +116,9 @@ local function claim_batch(k, now, max, leaseMs, maxDeliveries)
           if isFresh[i] then counts[i] = tonumber(previous[i]) or 0 end
         end
       end
-      if redis.call('ZCARD', k.revoked) > 0 then
-        redis.call('ZREMRANGEBYSCORE', k.revoked, '-inf', now)
-        revoked = redis.call('ZMSCORE', k.revoked, unpack(claimed))
+      if redis.call('ZCARD', revokedKey) > 0 then
+        redis.call('ZREMRANGEBYSCORE', revokedKey, '-inf', now)
+        revoked = redis.call('ZMSCORE', revokedKey, unpack(claimed))
       end
     end
 

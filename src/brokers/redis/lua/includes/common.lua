@@ -60,13 +60,26 @@ local function queue_base(messagesKey)
   return string.sub(messagesKey, 1, -#'messages' - 1)
 end
 
--- The keys of the queue whose messages hash is `messagesKey`, by name (claim and settle).
+-- Building a queue's eleven key names costs ~1.6 µs, on every call of claim and settle. The library's
+-- Lua state lasts as long as the library, so each queue's names are built once and kept; the cache
+-- starts over past a bound, so that a churn of queue names cannot grow it without end.
+local KEY_NAMES_KEPT = 1000
+local key_names, key_names_count = {}, 0
+
+-- The keys of the queue whose messages hash is `messagesKey`, by name (claim and settle). Shared
+-- between calls: never changed by a caller.
 local function queue_keys_of(messagesKey)
+  local k = key_names[messagesKey]
+  if k then return k end
+  if key_names_count >= KEY_NAMES_KEPT then key_names, key_names_count = {}, 0 end
   local base = queue_base(messagesKey)
-  return {
+  k = {
     ready = base .. 'ready', prio = base .. 'prio', delayed = base .. 'delayed',
     messages = messagesKey, leases = base .. 'leases', started = base .. 'started',
     redeliveries = base .. 'redeliveries', marker = base .. 'marker', seq = base .. 'seq',
     dlq = base .. 'dlq', dlqEntries = base .. 'dlq:entries',
   }
+  key_names[messagesKey] = k
+  key_names_count = key_names_count + 1
+  return k
 end
