@@ -72,15 +72,15 @@ function contextFor(plan: RunPlan, system: SystemName, create: CreateSystem): Ru
   };
 }
 
-/**
- * Systems alternate inside each case and repetition, and the order rotates per repetition, so
- * drift on the machine (thermal, noisy neighbours) spreads over all systems instead of one.
- */
 /** `names` in the order of repetition `rep` (from 1): rotated, so drift on the machine falls on each alike. */
 export function rotation<T>(names: readonly T[], rep: number): T[] {
   return names.map((_, i) => names[(i + rep - 1) % names.length] as T);
 }
 
+/**
+ * Systems alternate inside each case and repetition, and the order rotates per repetition, so
+ * drift on the machine (thermal, noisy neighbours) spreads over all systems instead of one.
+ */
 export async function runPlan(plan: RunPlan): Promise<RunRecord[]> {
   const records: RunRecord[] = [];
   const systemsOf = (benchCase: BenchCase): SystemName[] =>
