@@ -65,12 +65,10 @@ export class BlockingWaiter {
       // the caller waits out the rest.
       blocking.startWait(earlyTimeout(waitMs - ARRIVAL_LEAD_MS));
       const redis = blocking.redis;
-      // The wait and the command behind it leave in one write (one system call, one read in Redis).
-      const socket = redis.status === 'ready' ? redis.stream : undefined;
-      socket?.cork();
+      // Two writes, not one corked write: a corked socket flushes through Node's `writev` path,
+      // which a fresh idle worker then optimises as well (docs/performance-history.md).
       const waited = redis.sendCommand(leanSignalCommand('bzpopmin', [...markers, (waitMs + 1_000) / 1_000]));
       const next = then?.(redis);
-      socket?.uncork();
       next?.catch(ignore); // Awaited below; a failed wait reports the error first.
       await waited;
       blocking.endWait();
