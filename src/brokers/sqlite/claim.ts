@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { boundLimit } from './bound-limit.js';
 import type { MessageWrites } from './message-writes.js';
 
 /** Delayed messages promoted per queue and claim, as in `claim-2.lua`. */
@@ -51,9 +52,9 @@ interface LeasedRow {
  */
 export function prepareClaim(db: Database.Database, writes: MessageWrites): ClaimBody {
   const dueIds = db
-    .prepare<[string, number, number], string>(
+    .prepare<[string, number], string>(
       `SELECT id FROM messages WHERE queue = ? AND state = 'delayed' AND visible_at <= ?
-       ORDER BY visible_at LIMIT ?`,
+       ORDER BY visible_at LIMIT ${PROMOTE_BATCH}`,
     )
     .pluck();
   const promote = db.prepare<[number, string]>(
@@ -62,7 +63,7 @@ export function prepareClaim(db: Database.Database, writes: MessageWrites): Clai
   const expiredIds = db
     .prepare<[string, number, number], string>(
       `SELECT id FROM messages WHERE queue = ? AND state = 'leased' AND visible_at <= ?
-       ORDER BY visible_at LIMIT ?`,
+       ORDER BY visible_at LIMIT ${boundLimit('?')}`,
     )
     .pluck();
   const revokedColumn =
@@ -74,7 +75,7 @@ export function prepareClaim(db: Database.Database, writes: MessageWrites): Clai
   );
   const lease = db.prepare<{ queue: string; want: number; deadline: number; now: number }, LeasedRow>(
     `UPDATE messages SET state = 'leased', visible_at = @deadline
-     WHERE id IN (SELECT id FROM messages WHERE queue = @queue AND state = 'ready' ORDER BY priority DESC, seq LIMIT @want)
+     WHERE id IN (SELECT id FROM messages WHERE queue = @queue AND state = 'ready' ORDER BY priority DESC, seq LIMIT ${boundLimit('@want')})
      RETURNING id, envelope, redeliveries, ${revokedColumn} AS revoked, priority, seq`,
   );
   // `visible_at IS NOT NULL` names the condition of the partial index that holds these messages
@@ -86,7 +87,7 @@ export function prepareClaim(db: Database.Database, writes: MessageWrites): Clai
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
 
   const claimQueue = (queue: string, now: number, max: number, leaseMs: number, maxDeliveries: number) => {
-    const due = dueIds.all(queue, now, PROMOTE_BATCH);
+    const due = dueIds.all(queue, now);
     if (due.length > 0) {
       let seq = writes.reserveSeq(due.length);
       for (const id of due) promote.run(seq++, id);

@@ -16,33 +16,33 @@ export type Cleanup = (now: number) => void;
  * older than a minute, in one immediate transaction.
  */
 export function prepareCleanup(db: Database.Database, intervalMs = CLEANUP_INTERVAL_MS): Cleanup {
-  type Bounds = { before: number; batch: number };
+  type Bounds = { before: number };
+  // The batch in the SQL text, not bound: a bound LIMIT re-prepares the statement (bound-limit.ts).
+  const batch = `LIMIT ${CLEANUP_BATCH}`;
   const results = db.prepare<Bounds>(
-    'DELETE FROM results WHERE id IN (SELECT id FROM results WHERE expires_at <= @before LIMIT @batch)',
+    `DELETE FROM results WHERE id IN (SELECT id FROM results WHERE expires_at <= @before ${batch})`,
   );
   const keys = db.prepare<Bounds>(
-    'DELETE FROM idempotency WHERE key IN (SELECT key FROM idempotency WHERE expires_at <= @before LIMIT @batch)',
+    `DELETE FROM idempotency WHERE key IN (SELECT key FROM idempotency WHERE expires_at <= @before ${batch})`,
   );
   const revoked = db.prepare<Bounds>(
-    'DELETE FROM revoked WHERE id IN (SELECT id FROM revoked WHERE until <= @before LIMIT @batch)',
+    `DELETE FROM revoked WHERE id IN (SELECT id FROM revoked WHERE until <= @before ${batch})`,
   );
   // A batch of expired chords, the same one for both deletes (ordered by the expiry index).
-  const expiredChords =
-    'SELECT id FROM chords WHERE expires_at <= @before ORDER BY expires_at, id LIMIT @batch';
+  const expiredChords = `SELECT id FROM chords WHERE expires_at <= @before ORDER BY expires_at, id ${batch}`;
   const chordResults = db.prepare<Bounds>(`DELETE FROM chord_results WHERE chord_id IN (${expiredChords})`);
   const chords = db.prepare<Bounds>(`DELETE FROM chords WHERE id IN (${expiredChords})`);
   // The table only ever holds about a minute of revocations, so a scan is cheap.
   const control = db.prepare<Bounds>(
-    'DELETE FROM control WHERE id IN (SELECT id FROM control WHERE created_at <= @before LIMIT @batch)',
+    `DELETE FROM control WHERE id IN (SELECT id FROM control WHERE created_at <= @before ${batch})`,
   );
   const run = db.transaction((now: number) => {
-    const batch = CLEANUP_BATCH;
-    results.run({ before: now, batch });
-    keys.run({ before: now, batch });
-    revoked.run({ before: now, batch });
-    chordResults.run({ before: now, batch });
-    chords.run({ before: now, batch });
-    control.run({ before: now - CONTROL_RETENTION_MS, batch });
+    results.run({ before: now });
+    keys.run({ before: now });
+    revoked.run({ before: now });
+    chordResults.run({ before: now });
+    chords.run({ before: now });
+    control.run({ before: now - CONTROL_RETENTION_MS });
   });
   let lastRunAt = Number.NEGATIVE_INFINITY;
   return (now) => {

@@ -12,13 +12,14 @@ const BATCH = 1_000;
  */
 export class ControlFeed {
   private readonly lastId: Database.Statement<[], number>;
-  private readonly since: Database.Statement<[number, number], { id: number; message: string }>;
+  private readonly since: Database.Statement<[number], { id: number; message: string }>;
   private readonly stops = new Set<() => void>();
 
   constructor(db: Database.Database) {
     this.lastId = db.prepare<[], number>('SELECT coalesce(max(id), 0) FROM control').pluck();
-    this.since = db.prepare<[number, number], { id: number; message: string }>(
-      'SELECT id, message FROM control WHERE id > ? ORDER BY id LIMIT ?',
+    // The batch in the SQL text, not bound: a bound LIMIT re-prepares the statement (bound-limit.ts).
+    this.since = db.prepare<[number], { id: number; message: string }>(
+      `SELECT id, message FROM control WHERE id > ? ORDER BY id LIMIT ${BATCH}`,
     );
   }
 
@@ -28,7 +29,7 @@ export class ControlFeed {
     const poll = (): void => {
       let rows: { id: number; message: string }[];
       try {
-        rows = this.since.all(seen, BATCH);
+        rows = this.since.all(seen);
       } catch {
         // The database was closed under us: the subscription ends with it.
         stop();
