@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { DlqStore, OutgoingMessage } from '../broker.js';
 import type { DlqEntry } from '../../dlq/dlq-entry.js';
 import { encodeEnvelope } from '../../protocol/codec.js';
+import { boundLimit } from './bound-limit.js';
 import type { StoredMessage } from './message-writes.js';
 
 /** Replays a DLQ entry atomically; supplied by the broker, which owns the transitions and wakes its waiters. */
@@ -20,12 +21,13 @@ export class SqliteDlqStore implements DlqStore {
     db: Database.Database,
     private readonly replayEntry: DlqReplay,
   ) {
+    const page = `LIMIT ${boundLimit('?')} OFFSET ${boundLimit('?')}`;
     this.listAll = db
-      .prepare<[number, number], string>('SELECT entry FROM dlq ORDER BY failed_at, id LIMIT ? OFFSET ?')
+      .prepare<[number, number], string>(`SELECT entry FROM dlq ORDER BY failed_at, id ${page}`)
       .pluck();
     this.listQueue = db
       .prepare<[string, number, number], string>(
-        'SELECT entry FROM dlq WHERE queue = ? ORDER BY failed_at, id LIMIT ? OFFSET ?',
+        `SELECT entry FROM dlq WHERE queue = ? ORDER BY failed_at, id ${page}`,
       )
       .pluck();
     this.getEntry = db.prepare<[string], string>('SELECT entry FROM dlq WHERE id = ?').pluck();
