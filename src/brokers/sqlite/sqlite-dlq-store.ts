@@ -21,7 +21,7 @@ export class SqliteDlqStore implements DlqStore {
     db: Database.Database,
     private readonly replayEntry: DlqReplay,
   ) {
-    const page = `LIMIT ${boundLimit('?')} OFFSET ${boundLimit('?')}`;
+    const page = `LIMIT ${boundLimit('?')} OFFSET ?`;
     this.listAll = db
       .prepare<[number, number], string>(`SELECT entry FROM dlq ORDER BY failed_at, id ${page}`)
       .pluck();
