@@ -110,7 +110,8 @@ export function writeReport(input: ReportInput): string[] {
     writeFileSync(RESULTS_DIR + `${base}${suffix}.md`, markdown(input, chartFile));
     written.push(RESULTS_DIR + `${base}${suffix}.md`, RESULTS_DIR + chartFile);
   }
-  const jsonl = RESULTS_DIR + `results${input.scale.quick ? '.quick' : ''}.jsonl`;
+  // Only full runs' records go to the tracked results.jsonl, the file the docs count runs from.
+  const jsonl = RESULTS_DIR + `results${suffix}.jsonl`;
   appendFileSync(jsonl, input.records.map((r) => JSON.stringify(r) + '\n').join(''));
   written.push(jsonl);
   return written;
