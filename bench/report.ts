@@ -100,7 +100,8 @@ function markdown(input: ReportInput, chartFile: string): string {
 export function writeReport(input: ReportInput): string[] {
   mkdirSync(RESULTS_DIR, { recursive: true });
   // Quick runs are git-ignored (*.quick.*); partial runs keep their own names so iterating with
-  // --only never replaces the last full report.
+  // --only never replaces the last full report. Records follow the same rule: only full runs'
+  // reach the tracked results.jsonl, the file the docs count runs from.
   const suffix = input.scale.quick ? '.quick' : input.filtered ? '.partial' : '';
   const written: string[] = [];
   const svg = ratioChart(input.rows, input.systems);
@@ -110,7 +111,6 @@ export function writeReport(input: ReportInput): string[] {
     writeFileSync(RESULTS_DIR + `${base}${suffix}.md`, markdown(input, chartFile));
     written.push(RESULTS_DIR + `${base}${suffix}.md`, RESULTS_DIR + chartFile);
   }
-  // Only full runs' records go to the tracked results.jsonl, the file the docs count runs from.
   const jsonl = RESULTS_DIR + `results${suffix}.jsonl`;
   appendFileSync(jsonl, input.records.map((r) => JSON.stringify(r) + '\n').join(''));
   written.push(jsonl);
