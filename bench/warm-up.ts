@@ -1,8 +1,9 @@
 /**
  * `npm run bench:warm-up`: a fresh worker's first tasks, one at a time, and what its threads spend
  * on them. The latency case reports the warm-up's p99 (bench/scenarios/latency.ts); this probe
- * adds the CPU of each process's main thread and of its background threads (V8's optimising
- * compiler and GC helpers), which is what explains that p99 (docs/performance.md, weak spots).
+ * adds the p99 of each half of the tasks and the CPU of each process's main thread and of its
+ * background threads (V8's optimising compiler and GC helpers), which is what explains that p99
+ * (docs/performance.md, weak spots).
  * Same children, adapters and private Redis as `npm run bench`; the systems alternate.
  */
 import { formatNumber } from './format.js';
@@ -19,6 +20,9 @@ interface Sample {
   rep: number;
   p50Ms: number;
   p99Ms: number;
+  /** The p99 of the first and of the second half of the tasks: where in the warm-up the slow ones fall. */
+  p99FirstHalfMs: number;
+  p99SecondHalfMs: number;
   worker?: ThreadCpu;
   producer?: ThreadCpu;
 }
@@ -31,11 +35,14 @@ async function runPair(system: SystemName, rep: number, tasks: number, stores: P
     { warmup: tasks, count: 0, measureThreadCpu: true },
     PROBE_TIMEOUT_MS,
   );
+  const half = Math.ceil(done.samples.length / 2);
   return {
     system,
     rep,
     p50Ms: percentile(done.samples, 50),
     p99Ms: percentile(done.samples, 99),
+    p99FirstHalfMs: percentile(done.samples.slice(0, half), 99),
+    p99SecondHalfMs: percentile(done.samples.slice(half), 99),
     worker: finished.threadCpu,
     producer: done.threadCpu,
   };
@@ -49,6 +56,8 @@ const cpuMs = (value: number | undefined): string =>
 const FIGURES: [string, (s: Sample) => number | undefined, (value: number | undefined) => string][] = [
   ['p50 ms', (s) => s.p50Ms, (v) => formatNumber(v ?? Number.NaN)],
   ['p99 ms', (s) => s.p99Ms, (v) => formatNumber(v ?? Number.NaN)],
+  ['p99 ms, 1st half', (s) => s.p99FirstHalfMs, (v) => formatNumber(v ?? Number.NaN)],
+  ['p99 ms, 2nd half', (s) => s.p99SecondHalfMs, (v) => formatNumber(v ?? Number.NaN)],
   ['worker main ms', (s) => s.worker?.mainMs, cpuMs],
   ['worker background ms', (s) => s.worker?.backgroundMs, cpuMs],
   ['producer main ms', (s) => s.producer?.mainMs, cpuMs],
