@@ -48,16 +48,19 @@ async function runPair(system: SystemName, rep: number, tasks: number, stores: P
   };
 }
 
+/** Latencies keep the report's significant digits. */
+const latencyMs = (value: number | undefined): string => formatNumber(value ?? Number.NaN);
+
 /** CPU readings are whole ticks of 10 ms: no decimals. */
 const cpuMs = (value: number | undefined): string =>
   value === undefined ? 'n/a' : String(Math.round(value));
 
 /** The table's figures after its first two columns: a heading, a reading of one sample, a format. */
 const FIGURES: [string, (s: Sample) => number | undefined, (value: number | undefined) => string][] = [
-  ['p50 ms', (s) => s.p50Ms, (v) => formatNumber(v ?? Number.NaN)],
-  ['p99 ms', (s) => s.p99Ms, (v) => formatNumber(v ?? Number.NaN)],
-  ['p99 ms, 1st half', (s) => s.p99FirstHalfMs, (v) => formatNumber(v ?? Number.NaN)],
-  ['p99 ms, 2nd half', (s) => s.p99SecondHalfMs, (v) => formatNumber(v ?? Number.NaN)],
+  ['p50 ms', (s) => s.p50Ms, latencyMs],
+  ['p99 ms', (s) => s.p99Ms, latencyMs],
+  ['p99 ms, 1st half', (s) => s.p99FirstHalfMs, latencyMs],
+  ['p99 ms, 2nd half', (s) => s.p99SecondHalfMs, latencyMs],
   ['worker main ms', (s) => s.worker?.mainMs, cpuMs],
   ['worker background ms', (s) => s.worker?.backgroundMs, cpuMs],
   ['producer main ms', (s) => s.producer?.mainMs, cpuMs],
