@@ -107,3 +107,41 @@ describe('RedisBroker.claim: the key names kept by the functions', () => {
     expect(left.filter((count) => count > 0)).toEqual([]);
   });
 });
+
+describe('RedisBroker.claim: several queues', () => {
+  /** Calls of `FCALL` so far: a claim over several queues is one. */
+  const functionCalls = async (): Promise<number> =>
+    Number(/cmdstat_fcall:calls=(\d+)/.exec(await client().info('commandstats'))?.[1] ?? 0);
+
+  const claimIds = async (broker: ReturnType<typeof makeBroker>, queues: string[], max: number) => {
+    const { deliveries } = await broker.claim({ ...request, queues, max });
+    return deliveries.map((delivery) => `${delivery.queue}/${delivery.id}`);
+  };
+
+  it('claims from each in one call, starting from a different queue on each claim', async () => {
+    const broker = makeBroker(manualClock().now);
+    await broker.enqueue([message({ id: 'a1', queue: 'a' }), message({ id: 'a2', queue: 'a' })]);
+    await broker.enqueue([message({ id: 'b1', queue: 'b' }), message({ id: 'b2', queue: 'b' })]);
+    const before = await functionCalls();
+    expect(await claimIds(broker, ['a', 'b'], 1)).toEqual(['a/a1']);
+    expect(await claimIds(broker, ['a', 'b'], 1)).toEqual(['b/b1']);
+    expect(await claimIds(broker, ['a', 'b'], 5)).toEqual(['a/a2', 'b/b2']);
+    expect((await functionCalls()) - before).toBe(3);
+    expect(await claimIds(broker, [], 5)).toEqual([]);
+    expect(await claimIds(broker, ['a', 'b'], 0)).toEqual([]);
+    expect((await functionCalls()) - before).toBe(3);
+    // Each claimed message is leased in its own queue.
+    expect(await client().zrange(queueKeys('a').leases, 0, -1)).toEqual(['a1', 'a2']);
+    expect(await client().zrange(queueKeys('b').leases, 0, -1)).toEqual(['b1', 'b2']);
+  });
+
+  it('reports the earliest time to look again over every queue it tried', async () => {
+    const clock = manualClock();
+    const broker = makeBroker(clock.now);
+    await broker.enqueue([message({ id: 'a-later', queue: 'a' }, clock.now() + 5_000)]);
+    await broker.enqueue([message({ id: 'b-soon', queue: 'b' }, clock.now() + 1_000)]);
+    const claimed = await broker.claim({ ...request, queues: ['a', 'b'] });
+    expect(claimed.deliveries).toEqual([]);
+    expect(claimed.nextWakeAt).toBe(clock.now() + 1_000);
+  });
+});

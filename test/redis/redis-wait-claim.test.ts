@@ -52,12 +52,35 @@ describe('RedisBroker.waitForWork with a claim behind the wait', () => {
     expect(claimed?.deliveries.map((delivery) => delivery.id)).toEqual(['later']);
   });
 
-  it('waits without claiming for several queues, leaving the claim to the caller', async () => {
+  it('claims for several queues behind the wait, from whichever queue woke it', async () => {
     const worker = makeBroker();
     const producer = makeBroker();
     const never = new AbortController().signal;
     const request = { ...claimFor(5), queues: ['default', 'other'] };
-    const waiting = worker.waitForWork(['default', 'other'], Date.now() + 10_000, never, request);
+    for (const id of ['m1', 'm2']) {
+      // Twice: each claim behind a wait starts from another queue, and finds the message either way.
+      const waiting = worker.waitForWork(['default', 'other'], Date.now() + 10_000, never, request);
+      await waitUntilBlocked();
+      await producer.enqueue([message({ id, queue: 'other' })]);
+      const claimed = await waiting;
+      expect(claimed?.deliveries.map((delivery) => `${delivery.queue}/${delivery.id}`)).toEqual([
+        `other/${id}`,
+      ]);
+    }
+    expect(await client().zrange(queueKeys('other').leases, 0, -1)).toEqual(['m1', 'm2']);
+  });
+
+  it('waits without claiming when outcomes are still to be stored, leaving the claim to the caller', async () => {
+    const worker = makeBroker();
+    const producer = makeBroker();
+    await producer.enqueue([message({ id: 'done' })]);
+    const [delivery] = (await worker.claim(claimFor(1))).deliveries;
+    const never = new AbortController().signal;
+    const request = {
+      ...claimFor(5),
+      settle: [{ kind: 'complete' as const, delivery: delivery!, record: undefined }],
+    };
+    const waiting = worker.waitForWork(['default'], Date.now() + 10_000, never, request);
     await producer.enqueue([message({ id: 'm1' })]);
     expect(await waiting).toBeUndefined();
     expect(await client().lrange(queueKeys('default').ready, 0, -1)).toEqual(['m1']);

@@ -127,25 +127,40 @@ export class RedisBroker implements Broker {
       }
       await this.settle(settling);
     }
-    const deliveries: Delivery[] = [];
-    let nextWakeAt: number | undefined;
-    const queues = request.queues;
-    const first = this.claimRotation++ % queues.length;
-    for (let i = 0; i < queues.length && deliveries.length < request.max; i++) {
-      const queue = queues[(first + i) % queues.length]!;
-      this.register(queue);
-      const reply = await this.redis.turbineClaim(
-        queueKeys(queue).messages,
-        REVOKED_KEY,
-        this.clock(),
-        request.max - deliveries.length,
-        request.leaseMs,
-        request.maxDeliveries,
-      );
-      const wakeAt = readClaimReply(queue, reply, deliveries);
-      if (wakeAt >= 0 && (nextWakeAt === undefined || wakeAt < nextWakeAt)) nextWakeAt = wakeAt;
+    if (request.queues.length === 0 || request.max <= 0) return { deliveries: [], nextWakeAt: undefined };
+    if (request.queues.length > 1) {
+      const order = this.nextRotation(request.queues);
+      const reply = await this.redis.turbineClaimMany(...this.claimManyArgs(order, this.clock(), request));
+      return claimManyResult(order, reply);
     }
-    return { deliveries, nextWakeAt };
+    const queue = request.queues[0]!;
+    this.register(queue);
+    const reply = await this.redis.turbineClaim(
+      queueKeys(queue).messages,
+      REVOKED_KEY,
+      this.clock(),
+      request.max,
+      request.leaseMs,
+      request.maxDeliveries,
+    );
+    return claimResult(queue, reply);
+  }
+
+  /** The queues in the order the next claim tries them: each claim starts one further along. */
+  private nextRotation(queues: readonly string[]): string[] {
+    const first = this.claimRotation++ % queues.length;
+    return [...queues.slice(first), ...queues.slice(0, first)];
+  }
+
+  /** The arguments of a claim over several queues (`claim-many-n`), tried in the order given. */
+  private claimManyArgs(queues: readonly string[], now: number, request: ClaimRequest): (string | number)[] {
+    const args: (string | number)[] = [queues.length + 1, REVOKED_KEY];
+    for (const queue of queues) {
+      this.register(queue);
+      args.push(queueKeys(queue).messages);
+    }
+    args.push(now, request.max, request.leaseMs, request.maxDeliveries);
+    return args;
   }
 
   /** Settles then claims on one queue in one script call: one round trip per busy cycle. */
@@ -171,10 +186,10 @@ export class RedisBroker implements Broker {
   }
 
   /**
-   * Blocks on the queues' wake-up markers. A worker of one queue also sends its next claim on the
-   * blocked connection, right behind the wait: Redis runs it the moment the wait ends, which saves
-   * the round trip from wake-up to claim. It was sent before the wait, so it reads the clock in
-   * Redis (`now` 0) rather than carry a stale one.
+   * Blocks on the queues' wake-up markers. With `then`, the worker's next claim goes on the blocked
+   * connection, right behind the wait: Redis runs it the moment the wait ends, which saves the
+   * round trip from wake-up to claim. It was sent before the wait, so it reads the clock in Redis
+   * (`now` 0) rather than carry a stale one.
    */
   async waitForWork(
     queues: readonly string[],
@@ -187,17 +202,33 @@ export class RedisBroker implements Broker {
     const markers: string[] = [];
     for (const queue of queues) markers.push(queueKeys(queue).marker);
     const waitMs = untilMs - this.clock();
-    const queue = queues[0]!;
-    if (!then || queues.length > 1 || (then.settle?.length ?? 0) > 0) {
+    if (!then || (then.settle?.length ?? 0) > 0) {
       await this.waiter.wait(markers, waitMs, signal);
       return undefined;
     }
+    if (queues.length > 1) return this.waitThenClaimMany(markers, waitMs, signal, then);
+    const queue = queues[0]!;
     this.register(queue);
     const claimArgs = [queueKeys(queue).messages, REVOKED_KEY, 0, then.max, then.leaseMs, then.maxDeliveries];
     const reply = await this.waiter.wait(markers, waitMs, signal, (blocked) =>
       blocked.turbineClaim(...claimArgs),
     );
     return reply === undefined ? undefined : claimResult(queue, reply);
+  }
+
+  /** `waitForWork` for a worker of several queues: one claim over all of them behind the wait. */
+  private async waitThenClaimMany(
+    markers: string[],
+    waitMs: number,
+    signal: AbortSignal,
+    then: ClaimRequest,
+  ): Promise<ClaimResult | undefined> {
+    const order = this.nextRotation(then.queues);
+    const args = this.claimManyArgs(order, 0, then);
+    const reply = await this.waiter.wait(markers, waitMs, signal, (blocked) =>
+      blocked.turbineClaimMany(...args),
+    );
+    return reply === undefined ? undefined : claimManyResult(order, reply);
   }
 
   async markStarted(marks: readonly StartMark[], workerId: string): Promise<void> {
@@ -373,6 +404,17 @@ function claimResult(queue: string, reply: unknown): ClaimResult {
   const deliveries: Delivery[] = [];
   const wakeAt = readClaimReply(queue, reply, deliveries);
   return { deliveries, nextWakeAt: wakeAt >= 0 ? wakeAt : undefined };
+}
+
+/** The answer to a claim over several queues (`claim-many-n`): one claim reply per queue tried. */
+function claimManyResult(queues: readonly string[], reply: unknown): ClaimResult {
+  const deliveries: Delivery[] = [];
+  let nextWakeAt: number | undefined;
+  (reply as unknown[]).forEach((queueReply, i) => {
+    const wakeAt = readClaimReply(queues[i]!, queueReply, deliveries);
+    if (wakeAt >= 0 && (nextWakeAt === undefined || wakeAt < nextWakeAt)) nextWakeAt = wakeAt;
+  });
+  return { deliveries, nextWakeAt };
 }
 
 /**

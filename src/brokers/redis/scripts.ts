@@ -11,13 +11,14 @@ const LUA_DIR = new URL('./lua/', import.meta.url);
 const read = (file: string): string => readFileSync(new URL(file, LUA_DIR), 'utf8');
 
 /**
- * Script names and their files; the number in a file name is its number of KEYS. Each file is the
- * body of one function of Turbine's function library, which also holds the shared helpers of
- * `includes/`.
+ * Script names and their files; the number in a file name is its number of KEYS, and `n` a
+ * number the caller gives first, before the keys. Each file is the body of one function of
+ * Turbine's function library, which also holds the shared helpers of `includes/`.
  */
 const SCRIPT_FILES = {
   turbineEnqueue: 'enqueue-1.lua',
   turbineClaim: 'claim-2.lua',
+  turbineClaimMany: 'claim-many-n.lua',
   turbineSettle: 'settle-1.lua',
   turbineSettleClaim: 'settle-claim-2.lua',
   turbineRevoke: 'revoke-8.lua',
@@ -26,15 +27,16 @@ const SCRIPT_FILES = {
 } as const;
 
 type ScriptName = keyof typeof SCRIPT_FILES;
+/** A script's call: its KEYS, then its ARGV; for a script of `n` keys, their number comes first. */
 type ScriptFn = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
 
 /** A Redis client with Turbine's scripts defined on it. */
 export type ScriptedRedis = Redis & Record<ScriptName, ScriptFn>;
 
-/** A script's function in the library: its name and its number of KEYS. */
+/** A script's function in the library: its name and its number of KEYS (undefined: the caller's). */
 interface LibraryFunction {
   name: string;
-  keys: number;
+  keys: number | undefined;
 }
 
 /** The library: its source, and the name and number of KEYS of each script's function in it. */
@@ -57,10 +59,7 @@ function readLibrary(): Library {
     .digest('hex')
     .slice(0, 12);
   const functions = Object.fromEntries(
-    scripts.map(([name, file]) => [
-      name,
-      { name: `${name}_${hash}`, keys: Number(/-(\d+)\.lua$/.exec(file)![1]) },
-    ]),
+    scripts.map(([name, file]) => [name, { name: `${name}_${hash}`, keys: keyCountOf(file) }]),
   ) as Record<ScriptName, LibraryFunction>;
   // A body reads KEYS and ARGV as a script would; here they are its function's parameters.
   const registrations = scripts.map(
@@ -68,6 +67,12 @@ function readLibrary(): Library {
       `-- ${file}\nredis.register_function('${functions[name].name}', function(KEYS, ARGV)\n${bodies[i]}\nend)`,
   );
   return { source: [`#!lua name=turbine_${hash}`, ...helpers, ...registrations].join('\n'), functions };
+}
+
+/** The number of KEYS a script's file name gives (`claim-2.lua`: 2), undefined for `n`. */
+function keyCountOf(file: string): number | undefined {
+  const count = /-(\d+|n)\.lua$/.exec(file)![1]!;
+  return count === 'n' ? undefined : Number(count);
 }
 
 let functions: Library['functions'] | undefined;
@@ -117,7 +122,7 @@ export function defineScripts(redis: Redis): ScriptedRedis {
   ][]) {
     if (script in redis) continue;
     scripted[script] = (...keysThenArgs) => {
-      const args = [fn, keys, ...keysThenArgs];
+      const args = keys === undefined ? [fn, ...keysThenArgs] : [fn, keys, ...keysThenArgs];
       return sendFcall(redis, args).catch(async (error: Error) => {
         if (/unknown command .fcall/i.test(error.message)) throw tooOld(redis, error);
         if (!error.message.startsWith('ERR Function not found')) throw error;

@@ -4,9 +4,5 @@
 -- ARGV[1] now (0: Redis's clock, for a claim sent ahead of time)  ARGV[2] max  ARGV[3] leaseMs
 -- ARGV[4] maxDeliveries
 local k = queue_keys_of(KEYS[1])
-local now = tonumber(ARGV[1])
-if now == 0 then
-  local time = redis.call('TIME')
-  now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-end
+local now = now_or_redis_time(tonumber(ARGV[1]))
 return claim_batch(k, KEYS[2], now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))

@@ -21,6 +21,14 @@ local function push_ready(readyKey, prioKey, seqKey, id, priority, front)
   end
 end
 
+-- `now` (epoch ms), or Redis's own clock when it is 0: a claim sent ahead of time, behind a
+-- blocking wait, cannot know when it will run.
+local function now_or_redis_time(now)
+  if now ~= 0 then return now end
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+
 -- Calls `command key ...values` in chunks, staying under Lua's unpack limit.
 local function call_chunked(command, key, values, step)
   for i = 1, #values, step do
