@@ -134,16 +134,14 @@ export class RedisBroker implements Broker {
       return claimManyResult(order, reply);
     }
     const queue = request.queues[0]!;
-    this.register(queue);
-    const reply = await this.redis.turbineClaim(
-      queueKeys(queue).messages,
-      REVOKED_KEY,
-      this.clock(),
-      request.max,
-      request.leaseMs,
-      request.maxDeliveries,
-    );
+    const reply = await this.redis.turbineClaim(...this.claimArgs(queue, this.clock(), request));
     return claimResult(queue, reply);
+  }
+
+  /** The arguments of a claim on one queue (`claim-2`), which `settle-claim-2` starts with too. */
+  private claimArgs(queue: string, now: number, request: ClaimRequest): (string | number)[] {
+    this.register(queue);
+    return [queueKeys(queue).messages, REVOKED_KEY, now, request.max, request.leaseMs, request.maxDeliveries];
   }
 
   /** The queues in the order the next claim tries them: each claim starts one further along. */
@@ -169,15 +167,9 @@ export class RedisBroker implements Broker {
     settlements: readonly Settlement[],
     request: ClaimRequest,
   ): Promise<ClaimResult> {
-    this.register(queue);
     const tail = settleArgs(settlements, this.writesRecords);
     const reply = await this.redis.turbineSettleClaim(
-      queueKeys(queue).messages,
-      REVOKED_KEY,
-      this.clock(),
-      request.max,
-      request.leaseMs,
-      request.maxDeliveries,
+      ...this.claimArgs(queue, this.clock(), request),
       RESULT_PREFIX,
       KEY_PREFIX,
       ...tail,
@@ -208,8 +200,7 @@ export class RedisBroker implements Broker {
     }
     if (queues.length > 1) return this.waitThenClaimMany(markers, waitMs, signal, then);
     const queue = queues[0]!;
-    this.register(queue);
-    const claimArgs = [queueKeys(queue).messages, REVOKED_KEY, 0, then.max, then.leaseMs, then.maxDeliveries];
+    const claimArgs = this.claimArgs(queue, 0, then);
     const reply = await this.waiter.wait(markers, waitMs, signal, (blocked) =>
       blocked.turbineClaim(...claimArgs),
     );
