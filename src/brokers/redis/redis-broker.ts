@@ -14,6 +14,7 @@ import type {
   Unsubscribe,
 } from '../broker.js';
 import { REVOCATION_MEMORY_MS } from '../broker.js';
+import { QueueRotation } from '../queue-rotation.js';
 import { decodeEnvelope } from '../../protocol/codec.js';
 import type { Envelope } from '../../protocol/envelope.js';
 import type { ResultRecord } from '../../protocol/result-record.js';
@@ -63,7 +64,7 @@ export class RedisBroker implements Broker {
   private readonly clock: () => number;
   private readonly registeredQueues = new Set<string>();
   private readonly waiter: BlockingWaiter;
-  private claimRotation = 0;
+  private readonly rotation = new QueueRotation();
 
   constructor(options: RedisBrokerOptions) {
     this.url = options.url;
@@ -129,7 +130,7 @@ export class RedisBroker implements Broker {
     }
     if (request.queues.length === 0 || request.max <= 0) return { deliveries: [], nextWakeAt: undefined };
     if (request.queues.length > 1) {
-      const order = this.nextRotation(request.queues);
+      const order = this.rotation.next(request.queues);
       const reply = await this.redis.turbineClaimMany(...this.claimManyArgs(order, this.clock(), request));
       return claimManyResult(order, reply);
     }
@@ -142,12 +143,6 @@ export class RedisBroker implements Broker {
   private claimArgs(queue: string, now: number, request: ClaimRequest): (string | number)[] {
     this.register(queue);
     return [queueKeys(queue).messages, REVOKED_KEY, now, request.max, request.leaseMs, request.maxDeliveries];
-  }
-
-  /** The queues in the order the next claim tries them: each claim starts one further along. */
-  private nextRotation(queues: readonly string[]): string[] {
-    const first = this.claimRotation++ % queues.length;
-    return [...queues.slice(first), ...queues.slice(0, first)];
   }
 
   /** The arguments of a claim over several queues (`claim-many-n`), tried in the order given. */
@@ -214,7 +209,7 @@ export class RedisBroker implements Broker {
     signal: AbortSignal,
     then: ClaimRequest,
   ): Promise<ClaimResult | undefined> {
-    const order = this.nextRotation(then.queues);
+    const order = this.rotation.next(then.queues);
     const args = this.claimManyArgs(order, 0, then);
     const reply = await this.waiter.wait(markers, waitMs, signal, (blocked) =>
       blocked.turbineClaimMany(...args),

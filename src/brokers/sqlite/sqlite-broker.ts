@@ -15,6 +15,7 @@ import type {
   WorkflowEffects,
 } from '../broker.js';
 import { REVOCATION_MEMORY_MS } from '../broker.js';
+import { QueueRotation } from '../queue-rotation.js';
 import { encodeEnvelope } from '../../protocol/codec.js';
 import { encodeRecord, type ResultRecord } from '../../protocol/result-record.js';
 import { prepareCleanup, type Cleanup } from './cleanup.js';
@@ -71,7 +72,7 @@ export class SqliteBroker implements Broker {
   private readonly control: ControlFeed;
   private readonly checkpointer: WalCheckpointer;
   private readonly registeredQueues = new Set<string>();
-  private claimRotation = 0;
+  private readonly rotation = new QueueRotation();
   private closed = false;
 
   /**
@@ -122,9 +123,7 @@ export class SqliteBroker implements Broker {
     const { queues, max } = request;
     if (queues.length === 0 || max <= 0) return { deliveries: [], nextWakeAt: undefined };
     this.register(queues);
-    // Start from a different queue each time, as the Redis broker does, so no queue starves.
-    const first = this.claimRotation++ % queues.length;
-    const order = [...queues.slice(first), ...queues.slice(0, first)];
+    const order = this.rotation.next(queues);
     const now = this.clock();
     const outcome = this.tx.claim(now, order, max, request.leaseMs, request.maxDeliveries);
     this.watcher.claimed(outcome.dataVersion);
