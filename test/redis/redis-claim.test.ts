@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { queueKeys } from '../../src/brokers/redis/keys.js';
+import { queueKeys, resultKey } from '../../src/brokers/redis/keys.js';
 import { useRedisBrokers } from '../helpers/redis-brokers.js';
-import { manualClock, message } from '../sqlite/sqlite-test-kit.js';
+import { manualClock, message, record } from '../sqlite/sqlite-test-kit.js';
 
 const { client, makeBroker } = useRedisBrokers();
 
@@ -143,5 +143,63 @@ describe('RedisBroker.claim: several queues', () => {
     const claimed = await broker.claim({ ...request, queues: ['a', 'b'] });
     expect(claimed.deliveries).toEqual([]);
     expect(claimed.nextWakeAt).toBe(clock.now() + 1_000);
+  });
+
+  it('settles outcomes of several queues and claims over them in one call', async () => {
+    const broker = makeBroker(manualClock().now);
+    await broker.enqueue([message({ id: 'a1', queue: 'a' }), message({ id: 'b1', queue: 'b' })]);
+    const held = (await broker.claim({ ...request, queues: ['a', 'b'], max: 2 })).deliveries;
+    await broker.enqueue([message({ id: 'a2', queue: 'a' }), message({ id: 'b2', queue: 'b' })]);
+    const settle = held.map((delivery) => ({
+      kind: 'complete' as const,
+      delivery,
+      record: record(delivery.id, { result: delivery.id }),
+    }));
+
+    const before = await functionCalls();
+    const { deliveries } = await broker.claim({ ...request, queues: ['a', 'b'], max: 5, settle });
+    expect((await functionCalls()) - before).toBe(1);
+    // This claim starts from 'b' (the rotation), and both queues' new messages come back.
+    expect(deliveries.map((delivery) => `${delivery.queue}/${delivery.id}`)).toEqual(['b/b2', 'a/a2']);
+    // The settled messages are gone, their records written; only the new leases remain.
+    expect(await client().hkeys(queueKeys('a').messages)).toEqual(['a2']);
+    expect(await client().hkeys(queueKeys('b').messages)).toEqual(['b2']);
+    expect(await client().zrange(queueKeys('a').leases, 0, -1)).toEqual(['a2']);
+    expect(await client().zrange(queueKeys('b').leases, 0, -1)).toEqual(['b2']);
+    expect(await client().exists(resultKey('a1'), resultKey('b1'))).toBe(2);
+  });
+
+  it("keeps each queue's workflow effects to that queue's settlements", async () => {
+    const broker = makeBroker(manualClock().now);
+    await broker.enqueue([message({ id: 'a1', queue: 'a' }), message({ id: 'b1', queue: 'b' })]);
+    const held = (await broker.claim({ ...request, queues: ['a', 'b'], max: 2 })).deliveries;
+    const [inA, inB] = ['a', 'b'].map((queue) => held.find((delivery) => delivery.queue === queue)!);
+    // Effects end one queue's arguments and the next queue's follow: a bound read wrong would take
+    // the next queue's arguments for an effect and fail.
+    const settle = [
+      {
+        kind: 'complete' as const,
+        delivery: inA!,
+        record: undefined,
+        effects: { followUps: [message({ id: 'next-step', queue: 'c' })] },
+      },
+      { kind: 'retry' as const, delivery: inB!, envelope: inB!.envelope!, dueAt: 0, record: undefined },
+    ];
+    const { deliveries } = await broker.claim({ ...request, queues: ['a', 'b'], max: 5, settle });
+    expect(deliveries.map((delivery) => `${delivery.queue}/${delivery.id}`)).toEqual(['b/b1']);
+    expect(await client().hkeys(queueKeys('a').messages)).toEqual([]);
+    expect(await client().lrange(queueKeys('c').ready, 0, -1)).toEqual(['next-step']);
+  });
+
+  it('settles first, in a call of its own, an outcome of a queue it does not claim from', async () => {
+    const broker = makeBroker(manualClock().now);
+    await broker.enqueue([message({ id: 'c1', queue: 'c' }), message({ id: 'a1', queue: 'a' })]);
+    const [elsewhere] = (await broker.claim({ ...request, queues: ['c'] })).deliveries;
+    const settle = [{ kind: 'complete' as const, delivery: elsewhere!, record: undefined }];
+    const before = await functionCalls();
+    const { deliveries } = await broker.claim({ ...request, queues: ['a', 'b'], max: 5, settle });
+    expect(deliveries.map((delivery) => delivery.id)).toEqual(['a1']);
+    expect((await functionCalls()) - before).toBe(2);
+    expect(await client().exists(queueKeys('c').messages, queueKeys('c').leases)).toBe(0);
   });
 });

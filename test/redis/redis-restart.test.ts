@@ -88,4 +88,38 @@ describe('Redis restarted under a running worker', () => {
       await redis.restart();
     }
   });
+
+  it('a busy worker of several queues stores every outcome once Redis is back, losing no task', async () => {
+    // A claim that Redis ran but whose reply the kill cut off leaves its messages leased to no one
+    // until the lease ends: a short one keeps the test short.
+    const app = new Turbine({ broker: redis.url, visibilityTimeout: '2s' });
+    try {
+      const queues = ['first', 'second'];
+      const seen = new Set<number>();
+      const steps = queues.map((queue) =>
+        app.task(`note-${queue}`, { queue }, async (n: number) => {
+          seen.add(n);
+          // Long enough that the kill below lands while outcomes and claims are on their way.
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          return n;
+        }),
+      );
+      const inputs = Array.from({ length: 2_000 }, (_, n) => n);
+      const results = await Promise.all(
+        steps.map((step, q) => step.delayMany(inputs.filter((n) => n % 2 === q).map((n) => [n]))),
+      );
+      await app.worker({ queues, concurrency: 4 }).start();
+      await waitFor(() => seen.size >= 100, 'the drain to be under way');
+      await redis.kill();
+      // What this test is about: the outage came with tasks still to run (2,000 take over 0.5 s).
+      expect(seen.size).toBeLessThan(inputs.length);
+      await redis.restart();
+
+      const values = await Promise.all(results.flat().map((result) => result.get({ timeout: '30s' })));
+      expect(values.sort((a, b) => a - b)).toEqual(inputs);
+      expect(seen.size).toBe(inputs.length);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -122,9 +122,11 @@ export class RedisBroker implements Broker {
   async claim(request: ClaimRequest): Promise<ClaimResult> {
     const settling = request.settle ?? [];
     if (settling.length > 0) {
-      const queue = sharedQueue(settling);
-      if (queue !== undefined && request.queues.length === 1 && queue === request.queues[0]) {
-        return this.settleAndClaim(queue, settling, request);
+      const { queues } = request;
+      if (queues.length === 1) {
+        if (sharedQueue(settling) === queues[0]) return this.settleAndClaim(queues[0]!, settling, request);
+      } else if (queues.length > 1 && settling.every(({ delivery }) => queues.includes(delivery.queue))) {
+        return this.settleAndClaimMany(settling, request);
       }
       await this.settle(settling);
     }
@@ -170,6 +172,25 @@ export class RedisBroker implements Broker {
       ...tail,
     );
     return claimResult(queue, reply);
+  }
+
+  /**
+   * Settles outcomes of several queues, then claims over them, in one script call: what
+   * `settleAndClaim` does for a busy worker of one queue. Each queue's settlements name its key.
+   */
+  private async settleAndClaimMany(
+    settlements: readonly Settlement[],
+    request: ClaimRequest,
+  ): Promise<ClaimResult> {
+    const order = this.rotation.next(request.queues);
+    const args = this.claimManyArgs(order, this.clock(), request);
+    args.push(RESULT_PREFIX, KEY_PREFIX);
+    for (const [queue, tail] of settleArgsByQueue(settlements, this.writesRecords)) {
+      // KEYS[1] is the revoked set; each queue's messages key follows in claim order.
+      args.push(order.indexOf(queue) + 2, tail.length, ...tail);
+    }
+    const reply = await this.redis.turbineSettleClaimMany(...args);
+    return claimManyResult(order, reply);
   }
 
   /**

@@ -21,6 +21,7 @@ const SCRIPT_FILES = {
   turbineClaimMany: 'claim-many-n.lua',
   turbineSettle: 'settle-1.lua',
   turbineSettleClaim: 'settle-claim-2.lua',
+  turbineSettleClaimMany: 'settle-claim-many-n.lua',
   turbineRevoke: 'revoke-8.lua',
   turbinePurge: 'purge-4.lua',
   turbineDlqReplay: 'dlq-replay-9.lua',

@@ -7,5 +7,5 @@
 -- Returns what claim-2 returns.
 local k = queue_keys_of(KEYS[1])
 local now = tonumber(ARGV[1])
-settle_batch(ARGV, k, now, ARGV[5], ARGV[6], tonumber(ARGV[7]), 8)
+settle_batch(ARGV, k, now, ARGV[5], ARGV[6], tonumber(ARGV[7]), 8, #ARGV)
 return claim_batch(k, KEYS[2], now, tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))

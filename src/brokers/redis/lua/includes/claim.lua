@@ -157,3 +157,17 @@ local function claim_batch(k, revokedKey, now, max, leaseMs, maxDeliveries)
   end
   return out
 end
+
+-- Claims up to `max` messages of several queues, trying them in the order of KEYS[2..] (KEYS[1] is
+-- the global set of revoked ids) until `max` are taken. Returns one claim_batch reply per queue
+-- tried, in that order; the queues left once `max` messages are taken are not tried.
+local function claim_each(KEYS, now, max, leaseMs, maxDeliveries)
+  local left, replies = max, {}
+  for i = 2, #KEYS do
+    if left <= 0 then break end
+    local reply = claim_batch(queue_keys_of(KEYS[i]), KEYS[1], now, left, leaseMs, maxDeliveries)
+    replies[#replies + 1] = reply
+    left = left - reply[2]
+  end
+  return replies
+end

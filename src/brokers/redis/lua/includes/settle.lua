@@ -1,6 +1,6 @@
 -- Settles: ends workers' holds on messages of one queue and records their outcome. `k` holds the
 -- queue's keys (see queue_keys_of in common.lua), ARGV the calling function's arguments: operations
--- start at ARGV[first], `count` of them, and workflow effects follow them to the end of ARGV.
+-- start at ARGV[first], `count` of them, and workflow effects follow them up to ARGV[last].
 -- ARGV[first..] per settlement, an op, the message id, then the op's fields (record '' = none):
 --   'A' complete: record, recordTtlMs. The message is removed.
 --   'R' retry:    new envelope, dueAt, priority, record, recordTtlMs.
@@ -14,7 +14,7 @@
 --   'C' another result record: id, record, recordTtlMs
 --   'Q' another DLQ entry: queue, id, entry, failedAt
 -- Returns the number of settlements applied. Wakes a blocked worker for retries and releases.
-local function settle_batch(ARGV, k, now, resultPrefix, keyPrefix, count, first)
+local function settle_batch(ARGV, k, now, resultPrefix, keyPrefix, count, first, last)
   local all, removed, outcomes = {}, {}, {}
   local earliest = nil
 
@@ -71,7 +71,7 @@ local function settle_batch(ARGV, k, now, resultPrefix, keyPrefix, count, first)
   if #removed > 0 then call_chunked('HDEL', k.messages, removed, 2000) end
   if earliest then wake(k.marker, earliest) end
 
-  while i <= #ARGV do
+  while i <= last do
     local tag = ARGV[i]
     if tag == 'F' then
       enqueue_into(keyPrefix, ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5]), now)
