@@ -177,7 +177,7 @@ export class RedisBroker implements Broker {
   /**
    * Settles outcomes of several queues, then claims over them, in one script call: what
    * `settleAndClaim` does for a busy worker of one queue. Each queue's settle arguments follow the
-   * index of its key and their own length, so the function knows where each queue's end.
+   * index of its key and their own length, so the function knows where each queue's arguments end.
    */
   private async settleAndClaimMany(
     settlements: readonly Settlement[],
