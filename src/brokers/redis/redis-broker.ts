@@ -120,23 +120,24 @@ export class RedisBroker implements Broker {
   }
 
   async claim(request: ClaimRequest): Promise<ClaimResult> {
+    const { queues } = request;
     const settling = request.settle ?? [];
     if (settling.length > 0) {
-      const { queues } = request;
-      if (queues.length === 1) {
-        if (sharedQueue(settling) === queues[0]) return this.settleAndClaim(queues[0]!, settling, request);
-      } else if (queues.length > 1 && settling.every(({ delivery }) => queues.includes(delivery.queue))) {
+      if (queues.length === 1 && sharedQueue(settling) === queues[0]) {
+        return this.settleAndClaim(queues[0]!, settling, request);
+      }
+      if (queues.length > 1 && settling.every(({ delivery }) => queues.includes(delivery.queue))) {
         return this.settleAndClaimMany(settling, request);
       }
       await this.settle(settling);
     }
-    if (request.queues.length === 0 || request.max <= 0) return { deliveries: [], nextWakeAt: undefined };
-    if (request.queues.length > 1) {
-      const order = this.rotation.next(request.queues);
+    if (queues.length === 0 || request.max <= 0) return { deliveries: [], nextWakeAt: undefined };
+    if (queues.length > 1) {
+      const order = this.rotation.next(queues);
       const reply = await this.redis.turbineClaimMany(...this.claimManyArgs(order, this.clock(), request));
       return claimManyResult(order, reply);
     }
-    const queue = request.queues[0]!;
+    const queue = queues[0]!;
     const reply = await this.redis.turbineClaim(...this.claimArgs(queue, this.clock(), request));
     return claimResult(queue, reply);
   }
