@@ -99,6 +99,31 @@ describe('openSqliteDatabase', () => {
     expect(await broker.purge('default')).toBe(1);
   });
 
+  it('moves a file of schema version 3 off the sequence counter, keeping FIFO across the upgrade', async () => {
+    const { file, track } = tempDir();
+    const old = new Database(file());
+    applyMigrations(old, loadMigrations().slice(0, 3));
+    // A release with the counter had handed out seq 1 … 41 and kept two messages ready.
+    old.prepare("UPDATE counters SET value = 41 WHERE name = 'seq'").run();
+    const insert = old.prepare(
+      "INSERT INTO messages (id, queue, state, priority, seq, envelope) VALUES (?, 'default', 'ready', 0, ?, ?)",
+    );
+    insert.run('first', 40, JSON.stringify(envelope({ id: 'first' })));
+    insert.run('second', 41, JSON.stringify(envelope({ id: 'second' })));
+    old.prepare("INSERT INTO queues (name) VALUES ('default')").run();
+    old.close();
+
+    const broker = track(new SqliteBroker({ path: file() }));
+    await broker.enqueue([message({ id: 'third' })]);
+    const tables = track(new Database(file(), { readonly: true }))
+      .prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'counters'")
+      .pluck()
+      .get();
+    expect(tables).toBe(0);
+    const claimed = await broker.claim({ ...defaultClaim, max: 10 });
+    expect(claimed.deliveries.map((d) => d.id)).toEqual(['first', 'second', 'third']);
+  });
+
   it('refuses a file written by a newer release', () => {
     const { file, track } = tempDir();
     const db = track(new Database(file()));

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { onTestFinished } from 'vitest';
 import type { ClaimRequest, OutgoingMessage } from '../../src/brokers/broker.js';
 import { SqliteBroker, type SqliteBrokerOptions } from '../../src/brokers/sqlite/sqlite-broker.js';
+import { backOfLevelSql } from '../../src/brokers/sqlite/sequence.js';
 import { ENVELOPE_VERSION, type Envelope } from '../../src/protocol/envelope.js';
 import type { ResultRecord } from '../../src/protocol/result-record.js';
 
@@ -124,9 +125,8 @@ export function injectRaw(path: string, queue: string, id: string, bytes: string
     db.prepare('INSERT OR IGNORE INTO queues (name) VALUES (?)').run(queue);
     db.prepare(
       `INSERT INTO messages (id, queue, state, priority, seq, envelope)
-       VALUES (?, ?, 'ready', 0, (SELECT value + 1 FROM counters WHERE name = 'seq'), ?)`,
-    ).run(id, queue, bytes);
-    db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'seq'").run();
+       VALUES (?, ?, 'ready', 0, ${backOfLevelSql('?', '0')}, ?)`,
+    ).run(id, queue, queue, bytes);
   } finally {
     db.close();
   }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { boundLimit } from './bound-limit.js';
-import type { MessageWrites } from './message-writes.js';
+import { backOfLevelSql } from './sequence.js';
 
 /** Delayed messages promoted per queue and claim, as in `claim-2.lua`. */
 const PROMOTE_BATCH = 1_000;
@@ -50,15 +50,17 @@ interface LeasedRow {
  * and each counts a redelivery), then lease ready messages, highest priority first and FIFO
  * within a priority. Runs inside the caller's transaction.
  */
-export function prepareClaim(db: Database.Database, writes: MessageWrites): ClaimBody {
+export function prepareClaim(db: Database.Database): ClaimBody {
   const dueIds = db
     .prepare<[string, number], string>(
       `SELECT id FROM messages WHERE queue = ? AND state = 'delayed' AND visible_at <= ?
        ORDER BY visible_at LIMIT ${PROMOTE_BATCH}`,
     )
     .pluck();
-  const promote = db.prepare<[number, string]>(
-    "UPDATE messages SET state = 'ready', seq = ?, visible_at = NULL WHERE id = ?",
+  const promote = db.prepare<[string]>(
+    `UPDATE messages SET state = 'ready', visible_at = NULL,
+       seq = ${backOfLevelSql('messages.queue', 'messages.priority')}
+     WHERE id = ?`,
   );
   const expiredIds = db
     .prepare<[string, number, number], string>(
@@ -88,10 +90,7 @@ export function prepareClaim(db: Database.Database, writes: MessageWrites): Clai
 
   const claimQueue = (queue: string, now: number, max: number, leaseMs: number, maxDeliveries: number) => {
     const due = dueIds.all(queue, now);
-    if (due.length > 0) {
-      let seq = writes.reserveSeq(due.length);
-      for (const id of due) promote.run(seq++, id);
-    }
+    for (const id of due) promote.run(id);
     const deadline = now + leaseMs;
     const taken = expiredIds.all(queue, now, max).map((id) => retake.get({ id, deadline, now })!);
     const fresh = taken.length < max ? lease.all({ queue, want: max - taken.length, deadline, now }) : [];

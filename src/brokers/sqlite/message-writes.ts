@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { prepareSequencer, type NextSeq } from './sequence.js';
 
 /** A result record as written: the encoded record and how long it lives. */
 export interface RecordWrite {
@@ -19,10 +20,10 @@ export interface StoredMessage {
 
 /** Writes shared by several transitions; they run inside the caller's transaction. */
 export interface MessageWrites {
-  /** Reserves `count` sequence numbers and returns the first (FIFO order within a priority). */
-  reserveSeq(count: number): number;
-  /** Stores a message as ready (with `seq`) or delayed, replacing any message with its id. */
-  store(now: number, message: StoredMessage, seq: number): void;
+  /** Starts the sequence numbering of one transaction (FIFO within a priority level). */
+  sequencer(): NextSeq;
+  /** Stores a message as ready (last of its level, by `nextSeq`) or delayed, replacing any message with its id. */
+  store(now: number, message: StoredMessage, nextSeq: NextSeq): void;
   /** Writes a result record, replacing any earlier one. */
   putResult(now: number, id: string, record: RecordWrite): void;
   /** Writes a result record unless a live one exists (`SET NX` in Redis). */
@@ -31,9 +32,7 @@ export interface MessageWrites {
 
 /** Prepares the statements behind {@link MessageWrites}. */
 export function prepareMessageWrites(db: Database.Database): MessageWrites {
-  const reserve = db
-    .prepare<[number], number>("UPDATE counters SET value = value + ? WHERE name = 'seq' RETURNING value")
-    .pluck();
+  const sequencer = prepareSequencer(db);
   // Storing an id that exists (a retry) starts it afresh; enqueue refuses existing ids before this.
   const upsert = db.prepare<{
     id: string;
@@ -61,15 +60,15 @@ export function prepareMessageWrites(db: Database.Database): MessageWrites {
   );
 
   return {
-    reserveSeq: (count) => reserve.get(count)! - count + 1,
-    store(now, message, seq) {
+    sequencer,
+    store(now, message, nextSeq) {
       const delayed = message.dueAt !== undefined && message.dueAt > now;
       upsert.run({
         id: message.id,
         queue: message.queue,
         state: delayed ? 'delayed' : 'ready',
         priority: message.priority,
-        seq: delayed ? 0 : seq,
+        seq: delayed ? 0 : nextSeq(message.queue, message.priority),
         visibleAt: delayed ? message.dueAt! : null,
         envelope: message.envelope,
       });

@@ -3,6 +3,7 @@ import type { ChordJoin } from '../broker.js';
 import { prepareChords } from './chords.js';
 import { prepareClaim, type ClaimOutcome } from './claim.js';
 import { prepareMessageWrites, type RecordWrite, type StoredMessage } from './message-writes.js';
+import { frontOfLevelSql, type NextSeq } from './sequence.js';
 
 /** A message to enqueue, with the idempotency key and how long that key is remembered. */
 export interface EnqueueItem extends StoredMessage {
@@ -93,7 +94,7 @@ export interface Transitions {
  */
 export function prepareTransitions(db: Database.Database): Transitions {
   const writes = prepareMessageWrites(db);
-  const claimQueue = prepareClaim(db, writes);
+  const claimQueue = prepareClaim(db);
   const chords = prepareChords(db);
   const rememberKey = db.prepare<[string, string, number]>(
     `INSERT INTO idempotency (key, id, expires_at) VALUES (?, ?, ?)
@@ -105,8 +106,10 @@ export function prepareTransitions(db: Database.Database): Transitions {
   const registerQueue = db.prepare<[string]>('INSERT OR IGNORE INTO queues (name) VALUES (?)');
   const deleteMessage = db.prepare<[string]>('DELETE FROM messages WHERE id = ?');
   const messageState = db.prepare<[string], string>('SELECT state FROM messages WHERE id = ?').pluck();
-  const release = db.prepare<{ id: string; priority: number; seq: number }>(
-    `UPDATE messages SET state = 'ready', priority = @priority, seq = @seq, visible_at = NULL,
+  // Given back to the front of its priority level, the latest first, as LPUSH does in Redis.
+  const release = db.prepare<{ id: string; priority: number }>(
+    `UPDATE messages SET state = 'ready', priority = @priority, visible_at = NULL,
+       seq = ${frontOfLevelSql('messages.queue', '@priority')},
        redeliveries = 0, worker_id = NULL, started_at = NULL
      WHERE id = @id`,
   );
@@ -133,8 +136,12 @@ export function prepareTransitions(db: Database.Database): Transitions {
     "UPDATE messages SET visible_at = ? WHERE id = ? AND state = 'leased'",
   );
 
-  /** The body of `enqueue-1.lua` for one message, inside the caller's transaction; `seq` is its own. */
-  const enqueueOne = (now: number, item: EnqueueItem, seq: number): { id: string; duplicate: boolean } => {
+  /** The body of `enqueue-1.lua` for one message, inside the caller's transaction. */
+  const enqueueOne = (
+    now: number,
+    item: EnqueueItem,
+    nextSeq: NextSeq,
+  ): { id: string; duplicate: boolean } => {
     if (item.idempotencyKey !== undefined) {
       const existing = findKey.get(item.idempotencyKey, now);
       if (existing !== undefined) return { id: existing, duplicate: true };
@@ -142,19 +149,15 @@ export function prepareTransitions(db: Database.Database): Transitions {
     }
     // A task id already stored is a duplicate too: never two copies of one message.
     if (messageExists.get(item.id) !== undefined) return { id: item.id, duplicate: true };
-    writes.store(now, item, seq);
+    writes.store(now, item, nextSeq);
     return { id: item.id, duplicate: false };
   };
 
   const enqueue = db.transaction(
     (now: number, items: readonly EnqueueItem[], newQueues: readonly string[]) => {
       for (const queue of newQueues) registerQueue.run(queue);
-      let seq = writes.reserveSeq(items.length);
-      return items.map((item) => {
-        const outcome = enqueueOne(now, item, seq);
-        if (!outcome.duplicate) seq++;
-        return outcome;
-      });
+      const nextSeq = writes.sequencer();
+      return items.map((item) => enqueueOne(now, item, nextSeq));
     },
   );
 
@@ -165,18 +168,13 @@ export function prepareTransitions(db: Database.Database): Transitions {
 
   const settle = db.transaction((now: number, ops: readonly SettleOp[], newQueues: readonly string[]) => {
     for (const queue of newQueues) registerQueue.run(queue);
-    let needSeq = 0;
-    for (const op of ops) {
-      if (op.op === 'retry' || op.op === 'release') needSeq += 1;
-      else if (op.effects) needSeq += op.effects.followUps.length + (op.effects.chordJoin ? 1 : 0);
-    }
-    let seq = needSeq > 0 ? writes.reserveSeq(needSeq) : 0;
+    const nextSeq = writes.sequencer();
     let stored = 0;
 
     /** Applies the workflow effects of one settlement, after the settlement itself. */
     const applyEffects = (effects: EffectWrites): void => {
       for (const item of effects.followUps) {
-        if (!enqueueOne(now, item, seq++).duplicate) stored += 1;
+        if (!enqueueOne(now, item, nextSeq).duplicate) stored += 1;
       }
       const { chordJoin, chordFailure } = effects;
       if (chordJoin) {
@@ -184,7 +182,7 @@ export function prepareTransitions(db: Database.Database): Transitions {
         if (body) {
           registerQueue.run(body.queue);
           const item = { ...body, idempotencyKey: undefined, idempotencyTtlMs: 0 };
-          if (!enqueueOne(now, item, seq++).duplicate) stored += 1;
+          if (!enqueueOne(now, item, nextSeq).duplicate) stored += 1;
         }
       }
       if (chordFailure && chords.fail(now, chordFailure.chordId, chordFailure.ttlMs)) {
@@ -208,7 +206,7 @@ export function prepareTransitions(db: Database.Database): Transitions {
           if (op.effects) applyEffects(op.effects);
           break;
         case 'retry':
-          writes.store(now, op.message, seq++);
+          writes.store(now, op.message, nextSeq);
           if (op.record) writes.putResult(now, op.message.id, op.record);
           break;
         case 'dead':
@@ -218,9 +216,7 @@ export function prepareTransitions(db: Database.Database): Transitions {
           if (op.effects) applyEffects(op.effects);
           break;
         case 'release':
-          // A negative sequence number puts it before every message of its priority level, the
-          // latest given back first, as LPUSH does in Redis.
-          release.run({ id: op.id, priority: op.priority, seq: -seq++ });
+          release.run({ id: op.id, priority: op.priority });
           break;
       }
     }
@@ -254,7 +250,7 @@ export function prepareTransitions(db: Database.Database): Transitions {
     if (queue !== message.queue) throw new Error(`replay of ${id} must stay on queue ${queue}`);
     deleteDead.run(id);
     registerQueue.run(queue);
-    writes.store(now, message, writes.reserveSeq(1));
+    writes.store(now, message, writes.sequencer());
     deleteResult.run(id);
     return true;
   });
