@@ -18,8 +18,10 @@ export type NextSeq = (queue: string, priority: number) => number;
 export function prepareSequencer(db: Database.Database): () => NextSeq {
   const backOfLevel = db.prepare<[string, number], number>(`SELECT ${backOfLevelSql('?', '?')}`).pluck();
   return () => {
-    const next = new Map<string, number>();
+    // Made on first use: most settle transactions only complete tasks and number nothing.
+    let next: Map<string, number> | undefined;
     return (queue, priority) => {
+      next ??= new Map();
       const level = `${priority}:${queue}`;
       const seq = next.get(level) ?? backOfLevel.get(queue, priority)!;
       next.set(level, seq + 1);
