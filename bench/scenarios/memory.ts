@@ -10,7 +10,7 @@ export const memoryCase: BenchCase = {
   scenario: 'memory',
   title: 'worker memory, idle and after N tasks (concurrency 50)',
   metrics: [
-    { key: 'rssBaselineMb', label: 'RSS harness only MB', better: 'lower' },
+    { key: 'rssBaselineMb', label: 'RSS harness only MB', better: 'lower', control: true },
     { key: 'rssIdleMb', label: 'RSS idle MB', better: 'lower' },
     { key: 'rssAfterMb', label: 'RSS after MB', better: 'lower' },
     { key: 'heapAfterMb', label: 'heap used after MB', better: 'lower' },

@@ -8,6 +8,8 @@ export interface MetricDef {
   key: string;
   label: string;
   better: 'higher' | 'lower';
+  /** Measures the harness, not the system (a control): shown, but never counted for or against. */
+  control?: boolean;
 }
 
 export type Metrics = Record<string, number>;
