@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { aggregate } from '../../bench/aggregate.js';
-import type { RunRecord } from '../../bench/runner.js';
 import type { BenchCase } from '../../bench/scenarios/types.js';
 import { standings } from '../../bench/standings.js';
 import type { SystemName } from '../../bench/systems/types.js';
+import { runRecords } from './run-records.js';
 
 const probe: BenchCase = {
   id: 'probe',
@@ -19,27 +19,9 @@ const probe: BenchCase = {
 
 type Reps = { tasksPerSec: number; p99Ms: number; harnessMb: number }[];
 
-function records(bySystem: Partial<Record<SystemName, Reps>>): RunRecord[] {
-  return Object.entries(bySystem).flatMap(([system, reps]) =>
-    reps.map((metrics, rep) => ({
-      runId: 'test',
-      at: '2026-12-03T00:00:00Z',
-      quick: false,
-      tasks: 100,
-      scenario: probe.scenario,
-      case: probe.id,
-      system: system as SystemName,
-      rep: rep + 1,
-      metrics,
-      durationMs: 1,
-      loadAverage: 0,
-    })),
-  );
-}
-
 function standingsOf(bySystem: Partial<Record<SystemName, Reps>>) {
   const systems = Object.keys(bySystem) as SystemName[];
-  return standings(aggregate(records(bySystem), [probe], systems), 'turbine', 'bee-queue');
+  return standings(aggregate(runRecords(probe, bySystem), [probe], systems), 'turbine', 'bee-queue');
 }
 
 describe('standings', () => {

@@ -5,6 +5,7 @@ import type { BenchCase } from '../../bench/scenarios/types.js';
 import { rangesOverlap } from '../../bench/stats.js';
 import type { SystemName } from '../../bench/systems/types.js';
 import { markdownTable } from '../../bench/table.js';
+import { runRecords } from './run-records.js';
 
 const throughput: BenchCase = {
   id: 'enqueue-one',
@@ -15,21 +16,10 @@ const throughput: BenchCase = {
 };
 
 function records(values: Partial<Record<SystemName, number[]>>): RunRecord[] {
-  return Object.entries(values).flatMap(([system, reps]) =>
-    reps.map((value, rep) => ({
-      runId: 'test',
-      at: '2026-11-30T00:00:00Z',
-      quick: false,
-      tasks: 100,
-      scenario: throughput.scenario,
-      case: throughput.id,
-      system: system as SystemName,
-      rep: rep + 1,
-      metrics: { tasksPerSec: value },
-      durationMs: 1,
-      loadAverage: 0,
-    })),
+  const bySystem = Object.fromEntries(
+    Object.entries(values).map(([system, reps]) => [system, reps.map((tasksPerSec) => ({ tasksPerSec }))]),
   );
+  return runRecords(throughput, bySystem);
 }
 
 /** The header and the only row of the Markdown table, cell by cell. */
