@@ -80,6 +80,29 @@ describe('SqliteBroker enqueue and claim', () => {
     expect(second.nextWakeAt).toBe(clock.now() - 2_000 + LEASE_MS);
   });
 
+  it('promotes delayed messages of several priorities in one claim, each level in due order', async () => {
+    const clock = manualClock();
+    const { broker } = useBroker({ clock: clock.now });
+    await broker.enqueue([message({ id: 'waiting-low' }), message({ id: 'waiting-high', priority: 5 })]);
+    await broker.enqueue([
+      message({ id: 'due-low-2' }, clock.now() + 1_500),
+      message({ id: 'due-high', priority: 5 }, clock.now() + 1_000),
+      message({ id: 'due-low-1' }, clock.now() + 1_000),
+    ]);
+    clock.advance(2_000);
+    // This claim promotes all three and leases the first of the highest level.
+    expect(await claimIds(broker, { max: 1 })).toEqual(['waiting-high']);
+    await broker.enqueue([message({ id: 'after-low' }), message({ id: 'after-high', priority: 5 })]);
+    expect(await claimIds(broker)).toEqual([
+      'due-high',
+      'after-high',
+      'waiting-low',
+      'due-low-1',
+      'due-low-2',
+      'after-low',
+    ]);
+  });
+
   it('honours idempotency keys: a duplicate returns the first id, enqueues nothing, and the key expires', async () => {
     const clock = manualClock();
     const { broker } = useBroker({ clock: clock.now });
