@@ -3,7 +3,7 @@
  * ratio columns show, kept as data so that runs can be counted (`npm run bench:history`).
  */
 import type { ResultRow } from './aggregate.js';
-import { rangesOverlap } from './stats.js';
+import { rangesApart } from './stats.js';
 import type { SystemName } from './systems/types.js';
 
 /** One metric on which `ours` is not level with `peer` by the medians. */
@@ -28,7 +28,6 @@ export function standings(rows: readonly ResultRow[], ours: SystemName, peer: Sy
     if (metric.control || !mine || !theirs || mine.median === theirs.median) return [];
     const ratio = mine.median / theirs.median;
     const ahead = metric.better === 'higher' ? ratio > 1 : ratio < 1;
-    const decided = mine.count >= 2 && theirs.count >= 2 && !rangesOverlap(mine, theirs);
-    return [{ metric: `${benchCase.id}.${metric.key}`, ratio, ahead, decided }];
+    return [{ metric: `${benchCase.id}.${metric.key}`, ratio, ahead, decided: rangesApart(mine, theirs) }];
   });
 }

@@ -53,3 +53,11 @@ export function rangesOverlap(a: Summary | undefined, b: Summary | undefined): b
   if (!a || !b || a.count < 2 || b.count < 2) return false;
   return a.min <= b.max && b.min <= a.max;
 }
+
+/**
+ * Whether the run tells two systems apart: two or more repetitions on each side, and min–max ranges
+ * that do not meet. A single repetition has no spread, so it decides nothing.
+ */
+export function rangesApart(a: Summary, b: Summary): boolean {
+  return a.count >= 2 && b.count >= 2 && !rangesOverlap(a, b);
+}
