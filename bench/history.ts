@@ -73,7 +73,7 @@ for (const [runId, run] of runs) {
 }
 
 console.log(
-  `\n${flags.system} against ${flags.peer}: ${counted} full runs, ${clean} with nothing decided behind.`,
+  `\n${flags.system} against ${flags.peer}: ${counted} full run${counted === 1 ? '' : 's'}, ${clean} with nothing decided behind.`,
 );
 console.log('Decided (the ranges apart), in how many runs:');
 for (const [metric, { ahead, behind }] of [...tally].sort(([a], [b]) => a.localeCompare(b))) {
